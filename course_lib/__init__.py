@@ -1,0 +1,146 @@
+"""NN-Opt Lab's shared library: every chapter notebook imports it.
+
+Nothing heavy happens at import time: numpy only. TensorFlow is imported lazily through
+:func:`import_tf`, the one place that also silences its logs and applies the course's seed.
+
+Typical first cell of a notebook::
+
+    import course_lib
+    course_lib.setup()
+"""
+
+from __future__ import annotations
+
+import os
+import random
+
+import numpy as np
+
+__all__ = ["SEED", "setup", "import_tf", "rng", "current_seed"]
+__version__ = "0.1.0"
+
+#: The seed every notebook uses unless it asks for another one.
+SEED = 42
+
+# TensorFlow writes C++ log lines to stderr at import; nbval compares stderr, so the
+# variable must be set before anything imports TensorFlow, even indirectly.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+_state = {"seed": None}
+
+
+def current_seed() -> int | None:
+    """The seed given to the last :func:`setup` call (``None`` before any call)."""
+    return _state["seed"]
+
+
+def setup(seed: int = SEED, *, plots: bool = True) -> int:
+    """Make a notebook reproducible and quiet; call once, in its first code cell.
+
+    Seeds Python's ``random`` and numpy's global generator, silences TensorFlow's
+    C++ and Python logging, enables op determinism and seeds TensorFlow (now if it is
+    already imported, otherwise the moment :func:`import_tf` first imports it), and
+    applies the course's plot style (a font every machine has, no CJK needed).
+
+    Parameters
+    ----------
+    seed : int
+        Non-negative integer seed.
+    plots : bool
+        Apply the course's matplotlib style.
+
+    Returns
+    -------
+    int
+        The seed, so a notebook can print what it used.
+    """
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+    seed = int(seed)
+    _state["seed"] = seed
+    os.environ["TF_CPP_MIN_LOG_LEVEL"] = "2"
+    os.environ["PYTHONHASHSEED"] = str(seed)
+    random.seed(seed)
+    np.random.seed(seed)
+    import sys
+
+    if "tensorflow" in sys.modules:
+        _seed_tf(sys.modules["tensorflow"], seed)
+    if plots:
+        from . import plots as _plots
+
+        _plots.apply_style()
+    return seed
+
+
+def rng(seed: int | None = None) -> np.random.Generator:
+    """A fresh numpy ``Generator`` seeded with ``seed`` (default: the notebook's seed)."""
+    if seed is None:
+        seed = SEED if _state["seed"] is None else _state["seed"]
+    return np.random.default_rng(seed)
+
+
+def _seed_tf(tf, seed: int) -> None:
+    import keras
+
+    keras.utils.set_random_seed(seed)  # python, numpy and the backend in one call
+    tf.get_logger().setLevel("ERROR")
+    try:
+        tf.config.experimental.enable_op_determinism()
+    except Exception:  # pragma: no cover - older TF without the switch
+        pass
+
+
+class _quiet_stderr_fd:
+    """Send file descriptor 2 to /dev/null for a moment.
+
+    TensorFlow's C++ start-up lines (oneDNN, CUDA probing) are written before its log
+    settings are read, straight to fd 2, which Jupyter forwards into cell outputs.
+    """
+
+    def __enter__(self):
+        import sys
+
+        try:
+            sys.stderr.flush()
+            self._saved = os.dup(2)
+            self._null = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(self._null, 2)
+        except OSError:  # no real fd 2 (some embedded interpreters): nothing to hide
+            self._saved = None
+        return self
+
+    def __exit__(self, *exc):
+        if self._saved is not None:
+            os.dup2(self._saved, 2)
+            os.close(self._saved)
+            os.close(self._null)
+        return False
+
+
+def import_tf():
+    """Import TensorFlow quietly and seeded; returns the ``tensorflow`` module.
+
+    ``import tensorflow`` costs about five seconds, so chapters that only need numpy
+    never pay it. The first call applies the seed of the last :func:`setup` call.
+    """
+    import sys
+
+    first = "tensorflow" not in sys.modules
+    os.environ["TF_CPP_MIN_LOG_LEVEL"] = "2"
+    if first:
+        with _quiet_stderr_fd():
+            import tensorflow as tf
+
+            tf.constant(0.0) + 0.0  # initialises the devices, which logs once more
+    import tensorflow as tf
+
+    if first:
+        import logging
+
+        logging.getLogger("absl").setLevel(logging.ERROR)
+        if _state["seed"] is not None:
+            _seed_tf(tf, _state["seed"])
+        else:
+            tf.get_logger().setLevel("ERROR")
+    return tf

@@ -1,0 +1,516 @@
+"""Chapter 03 – activation functions (激活函数), from scratch in numpy.
+
+Names, arguments and defaults follow ``keras.activations``; where Keras has no such
+function (PReLU as a function, RReLU) the docstring says whose convention we follow.
+Every function is numerically safe: inputs of ±1000 give no overflow warning, inf or nan.
+``float32`` in gives ``float32`` out (as TensorFlow does); any other numeric input gives float64.
+
+:func:`derivative` returns each function's derivative (softmax: its Jacobian), with the
+value TensorFlow's autodiff uses at the kinks (e.g. ReLU'(0) = 0).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["sigmoid", "tanh", "relu", "leaky_relu", "prelu", "rrelu", "elu", "softplus", "softsign",
+           "softmax", "derivative", "NAMES", "PARAMETERS", "properties", "relu_features_fit",
+           "linear_stack_collapse", "curve_data", "softmax_temperature"]
+
+#: The ten activations of the chapter, in the order the notes present them.
+NAMES = ("sigmoid", "tanh", "relu", "leaky_relu", "prelu", "rrelu", "elu", "softplus", "softsign", "softmax")
+
+#: The one tunable parameter of each function (name, default), for sliders.
+PARAMETERS = {"leaky_relu": ("negative_slope", 0.2), "prelu": ("alpha", 0.25), "elu": ("alpha", 1.0),
+              "rrelu": ("upper", 1 / 3)}
+
+
+def _as_float(x, name="x"):
+    if isinstance(x, (str, bytes)) or x is None:
+        raise TypeError(f"{name} must be a number or an array of numbers, got {type(x).__name__}")
+    try:
+        a = np.asarray(x)
+    except Exception as exc:  # ragged lists and the like
+        raise TypeError(f"{name} must be a number or an array of numbers ({exc})") from None
+    if a.dtype.kind not in "biuf":
+        raise TypeError(f"{name} must be a number or an array of numbers, got dtype {a.dtype}")
+    return a if a.dtype in (np.float32, np.float64) else a.astype(np.float64)
+
+
+def _check_param(value, name, *, low=None, allow_array=False):
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating, np.ndarray, list)):
+        raise TypeError(f"{name} must be a number, got {type(value).__name__}")
+    v = np.asarray(value, dtype=np.float64)
+    if v.ndim and not allow_array:
+        raise TypeError(f"{name} must be a scalar, got an array of shape {v.shape}")
+    if not np.all(np.isfinite(v)):
+        raise ValueError(f"{name} must be finite, got {value!r}")
+    if low is not None and np.any(v < low):
+        raise ValueError(f"{name} must be >= {low}, got {value!r}")
+    return v if v.ndim else float(v)
+
+
+def sigmoid(x):
+    """Logistic sigmoid σ(x) = 1 / (1 + e^{-x}), range (0, 1).
+
+    Computed as ``1/(1+e^{-|x|})`` or ``e^{-|x|}/(1+e^{-|x|})`` by the sign of x, so the
+    exponential never overflows.
+    """
+    x = _as_float(x)
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(x.dtype, copy=False)
+
+
+def tanh(x):
+    """Hyperbolic tangent tanh(x) = (e^x − e^{-x}) / (e^x + e^{-x}) = 2σ(2x) − 1, range (−1, 1)."""
+    x = _as_float(x)
+    return np.tanh(x)
+
+
+def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
+    """Rectified linear unit, with Keras' optional slope, ceiling and threshold.
+
+    f(x) = x for threshold < x (clipped at ``max_value`` if given),
+    f(x) = negative_slope · (x − threshold) for x ≤ threshold.
+    With the defaults: max(x, 0) (Nair & Hinton, 2010).
+    """
+    x = _as_float(x)
+    negative_slope = _check_param(negative_slope, "negative_slope", low=0.0)
+    threshold = _check_param(threshold, "threshold")
+    if max_value is not None:
+        max_value = _check_param(max_value, "max_value", low=0.0)
+    y = np.where(x > threshold, x, 0.0)
+    if max_value is not None:
+        y = np.clip(y, 0.0, max_value)
+    if negative_slope:
+        y = y - negative_slope * np.maximum(threshold - x, 0.0)
+    return y.astype(x.dtype, copy=False)
+
+
+def leaky_relu(x, negative_slope=0.2):
+    """Leaky ReLU: f(x) = x for x > 0, ``negative_slope``·x otherwise (Maas et al., 2013).
+
+    Keras accepts a negative slope; we refuse it, since it would make f non-monotonic.
+    """
+    x = _as_float(x)
+    negative_slope = _check_param(negative_slope, "negative_slope", low=0.0)
+    return np.where(x > 0, x, negative_slope * x).astype(x.dtype, copy=False)
+
+
+def prelu(x, alpha):
+    """Parametric ReLU: f(x) = x for x > 0, α·x otherwise, α learned (He et al., 2015).
+
+    Keras has it only as the ``PReLU`` layer; this is that layer's call with its
+    ``alpha`` weight given, broadcast against ``x`` (one α per channel is usual).
+    """
+    x = _as_float(x)
+    alpha = _check_param(alpha, "alpha", allow_array=True)
+    try:
+        np.broadcast_shapes(np.shape(alpha), x.shape)
+    except ValueError:
+        raise ValueError(f"alpha of shape {np.shape(alpha)} does not broadcast against x of shape {x.shape}") from None
+    return np.where(x > 0, x, alpha * x).astype(x.dtype, copy=False)
+
+
+def _rrelu_slopes(shape, lower, upper, training, seed):
+    if not training:
+        return (lower + upper) / 2.0
+    return np.random.default_rng(seed).uniform(lower, upper, size=shape)
+
+
+def rrelu(x, lower=1 / 8, upper=1 / 3, training=False, seed=None):
+    """Randomized leaky ReLU (Xu et al., 2015, "Empirical Evaluation of Rectified Activations").
+
+    f(x) = x for x > 0, a·x otherwise, with a ~ U(lower, upper) drawn per element in
+    training and fixed to the mean (lower + upper)/2 in inference. TensorFlow has no
+    RReLU; the defaults are PyTorch's ``nn.RReLU`` (the paper's 1/8 and 1/3).
+
+    Parameters
+    ----------
+    training : bool
+        Draw random slopes (True) or use the mean slope (False).
+    seed : int, optional
+        Seed of the slopes drawn in training; the same seed gives the same slopes, so
+        ``derivative("rrelu", x, training=True, seed=s)`` matches the forward pass.
+    """
+    x = _as_float(x)
+    lower = _check_param(lower, "lower", low=0.0)
+    upper = _check_param(upper, "upper", low=0.0)
+    if lower > upper:
+        raise ValueError(f"lower must be <= upper, got lower={lower} > upper={upper}")
+    a = _rrelu_slopes(x.shape, lower, upper, training, seed)
+    return np.where(x > 0, x, a * x).astype(x.dtype, copy=False)
+
+
+def elu(x, alpha=1.0):
+    """Exponential linear unit: f(x) = x for x > 0, α(e^x − 1) otherwise (Clevert et al., 2016)."""
+    x = _as_float(x)
+    alpha = _check_param(alpha, "alpha", low=0.0)
+    return np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0.0))).astype(x.dtype, copy=False)
+
+
+def softplus(x):
+    """Softplus: f(x) = ln(1 + e^x), a smooth ReLU; computed as ``logaddexp(0, x)`` (no overflow)."""
+    x = _as_float(x)
+    return np.logaddexp(0.0, x).astype(x.dtype, copy=False)
+
+
+def softsign(x):
+    """Softsign: f(x) = x / (1 + |x|), range (−1, 1), tails decay polynomially."""
+    x = _as_float(x)
+    return x / (1.0 + np.abs(x))
+
+
+def softmax(x, axis=-1):
+    """Softmax along ``axis``: softmax(x)_i = e^{x_i} / Σ_j e^{x_j}.
+
+    The maximum is subtracted first (it cancels in the ratio), so no exponential overflows.
+    """
+    x = _as_float(x)
+    if x.ndim == 0:
+        raise ValueError("x must have at least one dimension for softmax, got a scalar")
+    if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)) or not -x.ndim <= axis < x.ndim:
+        raise ValueError(f"axis must be an integer in [{-x.ndim}, {x.ndim - 1}], got {axis!r}")
+    with np.errstate(over="ignore"):  # (-1e308) - 1e308 = -inf, and exp(-inf) = 0 is right
+        z = x - np.max(x, axis=axis, keepdims=True)
+    e = np.exp(z)
+    return e / np.sum(e, axis=axis, keepdims=True)
+
+
+def derivative(name, x, **params):
+    """The derivative of activation ``name`` at ``x`` (same shape as ``x``).
+
+    For ``"softmax"`` it is the Jacobian over ``axis`` (default −1): for an input of shape
+    ``(..., n)`` the result has shape ``(..., n, n)`` with J_ij = s_i (δ_ij − s_j).
+
+    At kinks the value matches TensorFlow's gradient: ReLU'(0) = 0, LeakyReLU'(0) = slope,
+    ELU'(0) = α, RReLU'(0) = its slope.
+
+    Parameters
+    ----------
+    name : str
+        One of :data:`NAMES`.
+    x : array_like
+    **params
+        The function's own parameters (e.g. ``negative_slope=0.1``).
+    """
+    if name not in NAMES:
+        raise ValueError(f"name must be one of {', '.join(NAMES)}; got {name!r}")
+    xa = _as_float(x)
+    if name == "sigmoid":
+        _no_params(name, params)
+        s = sigmoid(xa)
+        return s * (1 - s)
+    if name == "tanh":
+        _no_params(name, params)
+        return 1 - np.tanh(xa) ** 2
+    if name == "relu":
+        relu(xa[:0], **params)  # validates the parameters
+        slope = params.get("negative_slope", 0.0)
+        thr = params.get("threshold", 0.0)
+        mx = params.get("max_value")
+        d = np.where(xa > thr, 1.0, slope)
+        if mx is not None:
+            d = np.where(xa > thr, np.where(xa < mx, 1.0, 0.0), d)
+        return d.astype(xa.dtype, copy=False)
+    if name == "leaky_relu":
+        leaky_relu(xa[:0], **params)
+        return np.where(xa > 0, 1.0, params.get("negative_slope", 0.2)).astype(xa.dtype, copy=False)
+    if name == "prelu":
+        if "alpha" not in params:
+            raise ValueError("alpha is required for prelu's derivative")
+        prelu(xa, **params)
+        return np.where(xa > 0, 1.0, params["alpha"]).astype(xa.dtype, copy=False)
+    if name == "rrelu":
+        rrelu(xa[:0], **{k: v for k, v in params.items() if k != "seed"})
+        lower, upper = params.get("lower", 1 / 8), params.get("upper", 1 / 3)
+        a = _rrelu_slopes(xa.shape, lower, upper, params.get("training", False), params.get("seed"))
+        return np.where(xa > 0, 1.0, a).astype(xa.dtype, copy=False)
+    if name == "elu":
+        alpha = _check_param(params.pop("alpha", 1.0), "alpha", low=0.0)
+        _no_params(name, params)
+        return np.where(xa > 0, 1.0, alpha * np.exp(np.minimum(xa, 0.0))).astype(xa.dtype, copy=False)
+    if name == "softplus":
+        _no_params(name, params)
+        return sigmoid(xa)
+    if name == "softsign":
+        _no_params(name, params)
+        return (1.0 / (1.0 + np.abs(xa))) ** 2
+    # softmax: Jacobian over the chosen axis, which is moved last
+    axis = params.pop("axis", -1)
+    _no_params(name, params)
+    s = np.moveaxis(softmax(xa, axis=axis), axis, -1)
+    return s[..., :, None] * (np.eye(s.shape[-1], dtype=s.dtype) - s[..., None, :])
+
+
+def _no_params(name, params):
+    if params:
+        raise ValueError(f"{name} takes no parameter, got {sorted(params)}")
+
+
+def _apply(name, x, **params):
+    if name not in NAMES:
+        raise ValueError(f"name must be one of {', '.join(NAMES)}; got {name!r}")
+    return globals()[name](x, **params)
+
+
+# --------------------------------------------------------------------------------------
+# What the chapter computes for its figures (pure functions; drawing is in plots.py)
+# --------------------------------------------------------------------------------------
+
+def curve_data(name, param=None, lo=-6.0, hi=6.0, n=401):
+    """x, f(x), f'(x) on a grid, for the activation gallery.
+
+    ``param`` sets the function's parameter of :data:`PARAMETERS` (ignored otherwise).
+    Softmax is shown as its first component on the pair (x, 0): σ-shaped, with the
+    diagonal of its Jacobian as derivative.
+    """
+    x = np.linspace(lo, hi, n)
+    params = {}
+    if name in PARAMETERS and param is not None:
+        key, _ = PARAMETERS[name]
+        params = {key: param}
+        if name == "rrelu":
+            params["lower"] = min(1 / 8, param)
+    if name == "softmax":
+        pairs = np.stack([x, np.zeros_like(x)], axis=-1)
+        return x, softmax(pairs)[:, 0], derivative("softmax", pairs)[:, 0, 0]
+    return x, _apply(name, x, **params), derivative(name, x, **params)
+
+
+def softmax_temperature(logits, temperature):
+    """softmax(z / T): T → 0 approaches one-hot argmax, T → ∞ approaches uniform."""
+    temperature = _check_param(temperature, "temperature", low=0.0)
+    if temperature == 0:
+        raise ValueError("temperature must be > 0, got 0")
+    return softmax(_as_float(logits, "logits") / temperature)
+
+
+def linear_stack_collapse(depth=3, width=4, seed=0):
+    """Evidence that stacked linear layers are one linear layer.
+
+    Builds ``depth`` random matrices, pushes random inputs through them one by one and
+    through their single product; returns the largest difference (round-off only).
+    """
+    rng = np.random.default_rng(seed)
+    Ws = [rng.normal(size=(width, width)) for _ in range(depth)]
+    X = rng.normal(size=(16, width))
+    H = X
+    for W in Ws:
+        H = H @ W
+    P = np.linalg.multi_dot(Ws) if depth > 1 else Ws[0]
+    return float(np.max(np.abs(H - X @ P)))
+
+
+def relu_features_fit(target, n_units, lo=-np.pi, hi=np.pi, n=200, seed=0, activation="relu"):
+    """Fit ``target(x)`` with a linear combination of ``n_units`` activation units a(w·x + b).
+
+    The hidden weights are random and fixed; the output weights are found by least
+    squares. With ``activation="linear"`` the best fit is a straight line whatever the
+    number of units: without a non-linearity, width buys nothing.
+
+    Returns
+    -------
+    dict with x, y (target), fit, rmse
+    """
+    if isinstance(n_units, bool) or not isinstance(n_units, (int, np.integer)) or n_units < 1:
+        raise ValueError(f"n_units must be a positive integer, got {n_units!r}")
+    rng = np.random.default_rng(seed)
+    x = np.linspace(lo, hi, n)
+    y = np.asarray(target(x), dtype=float)
+    w = rng.choice([-1.0, 1.0], size=n_units) * rng.uniform(0.5, 2.0, size=n_units)
+    b = -w * rng.uniform(lo, hi, size=n_units)  # kinks spread over the interval
+    pre = np.outer(x, w) + b
+    H = pre if activation == "linear" else _apply(activation, pre)
+    H = np.column_stack([H, np.ones_like(x)])
+    coef, *_ = np.linalg.lstsq(H, y, rcond=None)
+    fit = H @ coef
+    return {"x": x, "y": y, "fit": fit, "rmse": float(np.sqrt(np.mean((fit - y) ** 2)))}
+
+
+def properties(name, n=40001):
+    """The notes' properties of an activation, measured numerically (not typed in).
+
+    Returns a dict:
+
+    * ``range`` – (inf f, sup f): the value at ±1e12 when f saturates there, else ∓inf;
+    * ``bounded`` – both ends saturate (有界: gradient steps stay stable);
+    * ``monotonic`` – f' ≥ 0 on [−20, 20] (单调性);
+    * ``zero_centred`` – |E f(z)| < 0.05 for z ~ N(0, 1);
+    * ``smooth`` – f' has no jump larger than 1e-2 between grid points on [−20, 20] (可微性);
+    * ``identity_near_0`` – f(0) = 0 and f'(0) = 1 from both sides (近似恒等性).
+
+    PReLU is measured with α = 0.25, RReLU in inference mode; softmax as its first
+    component on the pair (x, 0).
+    """
+    if name not in NAMES:
+        raise ValueError(f"name must be one of {', '.join(NAMES)}; got {name!r}")
+    params = {"alpha": 0.25} if name == "prelu" else {}
+    if name == "softmax":
+        f = lambda v: softmax(np.stack([v, np.zeros_like(v)], -1))[..., 0]
+        d = lambda v: derivative("softmax", np.stack([v, np.zeros_like(v)], -1))[..., 0, 0]
+    else:
+        f = lambda v: _apply(name, v, **params)
+        d = lambda v: derivative(name, v, **params)
+    x = np.linspace(-20.0, 20.0, n)
+    dy = d(x)
+    ends = f(np.array([-1e12, -1e9, 1e9, 1e12]))
+    low = round(float(ends[0]), 6) if abs(ends[0] - ends[1]) < 1e-2 else -np.inf
+    high = round(float(ends[3]), 6) if abs(ends[3] - ends[2]) < 1e-2 else np.inf
+    z = np.random.default_rng(0).standard_normal(100_000)
+    eps = np.array([-1e-9, 1e-9])
+    return {
+        "range": (low, high),
+        "bounded": bool(np.isfinite(low) and np.isfinite(high)),
+        "monotonic": bool(np.all(dy >= 0)),
+        "zero_centred": bool(abs(np.mean(f(z))) < 0.05),
+        "smooth": bool(np.max(np.abs(np.diff(dy))) < 1e-2),
+        "identity_near_0": bool(abs(float(f(np.array([0.0]))[0])) < 1e-12 and np.all(np.abs(d(eps) - 1) < 1e-6)),
+    }
+
+
+# --------------------------------------------------------------------------------------
+# Small real training runs behind the chapter's claims
+# --------------------------------------------------------------------------------------
+
+def mlp_init(n_in, hidden, n_out=1, seed=0, scale="he"):
+    """Weights of a one-hidden-layer MLP: normal with std sqrt(2/fan_in) ("he") or sqrt(1/fan_in)."""
+    rng = np.random.default_rng(seed)
+    gain = 2.0 if scale == "he" else 1.0
+    return {"W1": rng.normal(0, np.sqrt(gain / n_in), (n_in, hidden)), "b1": np.zeros(hidden),
+            "W2": rng.normal(0, np.sqrt(1.0 / hidden), (hidden, n_out)), "b2": np.zeros(n_out)}
+
+
+def mlp_loss_and_grads(params, X, y, activation="relu", **act_params):
+    """Binary cross-entropy of ``σ(a(X W1 + b1) W2 + b2)`` against 0/1 labels ``y``, and its
+    gradients by hand-written backpropagation.
+
+    Returns ``(loss, grads, Z1)``; ``Z1`` are the hidden pre-activations (to spot dead units).
+    The read-out's gradient is ``p − y``: bounded, so a large learning rate damages the
+    hidden layer without sending the loss to infinity.
+    """
+    Z1 = X @ params["W1"] + params["b1"]
+    H = _apply(activation, Z1, **act_params)
+    logits = H @ params["W2"] + params["b2"]
+    # BCE from logits, stable form: max(z, 0) − z·y + log(1 + e^{−|z|})
+    loss = float(np.mean(np.maximum(logits, 0) - logits * y + np.log1p(np.exp(-np.abs(logits)))))
+    d_logits = (sigmoid(logits) - y) / y.size
+    dH = d_logits @ params["W2"].T
+    dZ1 = dH * derivative(activation, Z1, **act_params)
+    grads = {"W2": H.T @ d_logits, "b2": d_logits.sum(0), "W1": X.T @ dZ1, "b1": dZ1.sum(0)}
+    return loss, grads, Z1
+
+
+def train_mlp(X, y, activation="relu", hidden=32, lr=0.05, epochs=100, batch_size=32, seed=0,
+              init_scale="he", **act_params):
+    """Mini-batch SGD on a one-hidden-layer binary classifier (cross-entropy), in numpy.
+
+    Returns
+    -------
+    dict
+        ``loss`` – full-data loss after each epoch (index 0: before training);
+        ``dead`` – fraction of hidden units whose pre-activation is ≤ 0 on every sample
+        after each epoch (for ReLU: units that output 0 and get no gradient, ever);
+        ``accuracy`` – full-data accuracy after each epoch; ``params`` – final weights.
+    """
+    X = np.asarray(X, dtype=float)
+    y = np.asarray(y, dtype=float).reshape(len(X), -1)
+    if X.ndim != 2 or len(X) == 0:
+        raise ValueError(f"X must be a non-empty 2-D array, got shape {X.shape}")
+    if not lr > 0:
+        raise ValueError(f"lr must be > 0, got {lr!r}")
+    params = mlp_init(X.shape[1], hidden, y.shape[1], seed=seed, scale=init_scale)
+    rng = np.random.default_rng(seed + 1)
+    losses, dead, acc = [], [], []
+
+    def record():
+        loss, _, Z1 = mlp_loss_and_grads(params, X, y, activation, **act_params)
+        H = _apply(activation, Z1, **act_params)
+        acc.append(float(np.mean(((H @ params["W2"] + params["b2"]) > 0) == (y > 0.5))))
+        losses.append(loss)
+        dead.append(float(np.mean(np.all(Z1 <= 0, axis=0))))
+
+    # A too-large learning rate is part of the lesson: overflow ends the run (NaN-padded), quietly.
+    with np.errstate(over="ignore", invalid="ignore"):
+        record()
+        for _ in range(epochs):
+            order = rng.permutation(len(X))
+            for s in range(0, len(X), batch_size):
+                idx = order[s:s + batch_size]
+                _, g, _ = mlp_loss_and_grads(params, X[idx], y[idx], activation, **act_params)
+                for k in params:
+                    params[k] -= lr * g[k]
+            record()
+            if not np.isfinite(losses[-1]):
+                pad = epochs + 1 - len(losses)
+                losses += [np.nan] * pad
+                dead += [np.nan] * pad
+                acc += [np.nan] * pad
+                break
+    return {"loss": np.array(losses), "dead": np.array(dead), "accuracy": np.array(acc), "params": params}
+
+
+def gradient_norms(activation, depth, width=32, batch=64, seed=0):
+    """‖∂L/∂W_k‖ for every layer k of a deep plain network, measured with ``tf.GradientTape``.
+
+    The network is ``depth`` dense layers of ``width`` units with the given activation,
+    Glorot-uniform weights (Keras' default) drawn with numpy, zero biases, a linear
+    read-out and ``L = mean(output²)`` on standard-normal inputs.
+
+    Returns
+    -------
+    ndarray, shape (depth,)
+        Gradient norms from the first (input-side) layer to the last.
+    """
+    if isinstance(depth, bool) or not isinstance(depth, (int, np.integer)) or depth < 1:
+        raise ValueError(f"depth must be a positive integer, got {depth!r}")
+    if activation not in NAMES or activation in ("softmax", "prelu"):
+        raise ValueError(f"activation must be an element-wise activation of {NAMES}, got {activation!r}")
+    from . import import_tf
+
+    tf = import_tf()
+    rng = np.random.default_rng(seed)
+    limit = np.sqrt(6.0 / (width + width))
+    x = tf.constant(rng.standard_normal((batch, width)), tf.float32)
+    Ws = [tf.constant(rng.uniform(-limit, limit, (width, width)), tf.float32) for _ in range(depth)]
+    v = tf.constant(rng.uniform(-limit, limit, (width, 1)), tf.float32)
+    act = {"sigmoid": tf.nn.sigmoid, "tanh": tf.nn.tanh, "relu": tf.nn.relu, "elu": tf.nn.elu,
+           "softplus": tf.nn.softplus, "softsign": tf.nn.softsign,
+           "leaky_relu": lambda t: tf.nn.leaky_relu(t, 0.2),
+           "rrelu": lambda t: tf.nn.leaky_relu(t, (1 / 8 + 1 / 3) / 2)}[activation]
+    with tf.GradientTape() as tape:
+        tape.watch(Ws)
+        h = x
+        for W in Ws:
+            h = act(h @ W)
+        loss = tf.reduce_mean((h @ v) ** 2)
+    grads = tape.gradient(loss, Ws)
+    return np.array([float(tf.norm(g)) for g in grads])
+
+
+def dead_relu_sweep(lrs=(0.3, 1.0, 3.0, 5.0, 10.0, 20.0), activations=("relu", "leaky_relu"), epochs=40,
+                    hidden=32, seed=0):
+    """:func:`train_mlp` on the course's dots for every (activation, learning rate) pair.
+
+    Precomputed once for the chapter's learning-rate slider; returns
+    ``{(activation, lr): run}`` with the runs of :func:`train_mlp`.
+    """
+    from .data import dots
+
+    X, y = dots()
+    return {(a, lr): train_mlp(X, y, a, hidden=hidden, lr=lr, epochs=epochs, seed=seed)
+            for a in activations for lr in lrs}
+
+
+def zero_centred_comparison(activations=("sigmoid", "tanh"), seeds=range(5), lr=1.0, epochs=60, hidden=32):
+    """Mean loss curve over several seeds of the same classifier with each hidden activation.
+
+    Returns ``{activation: mean loss per epoch}`` on the course's dots; LeCun-normal
+    initialisation for both, so only the activation differs.
+    """
+    from .data import dots
+
+    X, y = dots()
+    return {a: np.mean([train_mlp(X, y, a, hidden=hidden, lr=lr, epochs=epochs, seed=s,
+                                  init_scale="lecun")["loss"] for s in seeds], axis=0)
+            for a in activations}

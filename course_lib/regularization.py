@@ -1,0 +1,1083 @@
+"""Chapter 05 – under-fitting, over-fitting and regularisation (欠拟合、过拟合与正则化).
+
+Pure numpy; TensorFlow only in :func:`tf_course_loop`, the course's own training loop kept
+to check ours against.
+
+* Penalties – :func:`l1_loss`, :func:`l2_loss` (TensorFlow's ``tf.nn.l2_loss`` convention,
+  ``sum(w**2) / 2``), :func:`penalty`, :func:`regularized_mse`, :func:`soft_threshold`.
+* Capacity – a 1-D polynomial regression (``sin(pi x)`` plus noise) fitted in closed form:
+  :func:`poly_data`, :func:`ridge_fit`, :func:`capacity_curve`, :func:`poly_view`.
+* The course's dots network (2 → 11 ReLU → 1, MSE, plain SGD, batch 32) as a vectorised
+  numpy trainer that runs many networks (a grid of λ, several seeds) in one pass:
+  :func:`init_mlp`, :func:`mlp_loss_and_grads`, :func:`train_mlp`, :func:`dots_grid`.
+* Remedies for under- and over-fitting, each demonstrated with a run: :func:`remedies`.
+* L1 against L2: :func:`weight_stats`, :func:`l1_l2_view`, :func:`constraint_geometry`.
+* Early stopping with Keras' rule: :func:`early_stopping_epoch`, :func:`early_stopping_view`.
+
+Every expensive result is cached (``functools.lru_cache``) and returned read-only, so a
+slider only looks runs up and never retrains.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from . import SEED
+from .data import dots
+
+__all__ = [
+    # penalties
+    "l1_loss", "l2_loss", "penalty", "regularized_mse", "soft_threshold",
+    # polynomial capacity
+    "target_function", "poly_data", "poly_features", "ridge_fit", "poly_predict", "mse",
+    "capacity_curve", "poly_view", "select_lambda",
+    # the dots network
+    "MLPRuns", "init_mlp", "mlp_loss_and_grads", "train_mlp", "tf_course_loop", "decision_grid",
+    "LAMBDAS", "GRID_SEEDS", "COURSE_REPORTED", "dots_grid", "dots_view", "course_loss_table",
+    "seed_spread", "format_table",
+    # remedies, L1 vs L2, early stopping
+    "remedies", "weight_stats", "l1_l2_view", "constraint_geometry",
+    "noisy_dots", "early_stopping_epoch", "early_stopping_run", "early_stopping_view",
+]
+
+# --------------------------------------------------------------------------------------
+# argument checks
+# --------------------------------------------------------------------------------------
+
+
+def _real_array(a, name: str) -> np.ndarray:
+    """``a`` as a floating array (ints become float64); TypeError / ValueError name ``name``."""
+    if a is None or isinstance(a, (str, bytes)):
+        raise TypeError(f"{name} must be an array of real numbers, got {type(a).__name__}")
+    try:
+        arr = np.asarray(a)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{name} must be an array of real numbers ({exc})") from None
+    if arr.dtype.kind in "iu":
+        arr = arr.astype(np.float64)
+    if arr.dtype.kind != "f":
+        raise TypeError(f"{name} must be an array of real numbers, got dtype {arr.dtype}")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} must contain only finite numbers (no nan or inf)")
+    return arr
+
+
+def _number(v, name: str, *, low=None, high=None, low_open=False) -> float:
+    if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{name} must be a real number, got {type(v).__name__}")
+    v = float(v)
+    if not np.isfinite(v):
+        raise ValueError(f"{name} must be finite, got {v!r}")
+    if low is not None and (v <= low if low_open else v < low):
+        raise ValueError(f"{name} must be {'>' if low_open else '>='} {low}, got {v!r}")
+    if high is not None and v > high:
+        raise ValueError(f"{name} must be <= {high}, got {v!r}")
+    return v
+
+
+def _integer(v, name: str, *, low: int = 0, high: int | None = None) -> int:
+    if isinstance(v, bool) or not isinstance(v, (int, np.integer)):
+        raise TypeError(f"{name} must be an integer, got {type(v).__name__}")
+    if v < low or (high is not None and v > high):
+        bound = f">= {low}" if high is None else f"in {low}..{high}"
+        raise ValueError(f"{name} must be an integer {bound}, got {v!r}")
+    return int(v)
+
+
+def _kind(kind) -> str:
+    if kind not in ("l1", "l2"):
+        raise ValueError(f"kind must be 'l1' or 'l2', got {kind!r}")
+    return kind
+
+
+def _readonly(*arrays):
+    for a in arrays:
+        if isinstance(a, np.ndarray):
+            a.setflags(write=False)
+
+
+# --------------------------------------------------------------------------------------
+# penalties
+# --------------------------------------------------------------------------------------
+
+
+def l1_loss(w) -> np.floating:
+    r"""L1 norm of a weight array, :math:`\sum_i |w_i|`.
+
+    The penalty of ``keras.regularizers.L1(l1)`` is ``l1 * l1_loss(w)``. Its gradient,
+    ``sign(w)``, has the same size for every weight, so small weights are pushed all the
+    way to zero: L1 makes a model sparse (Tibshirani, "Regression shrinkage and selection
+    via the lasso", J. R. Stat. Soc. B 1996).
+
+    Parameters
+    ----------
+    w : array_like of real numbers
+        Any shape; integers are read as float64.
+
+    Returns
+    -------
+    numpy floating scalar
+        Of ``w``'s floating dtype (float32 stays float32, as in TensorFlow).
+    """
+    a = _real_array(w, "w")
+    return a.dtype.type(np.sum(np.abs(a)))
+
+
+def l2_loss(w) -> np.floating:
+    r"""Half the squared L2 norm, :math:`\tfrac12\sum_i w_i^2`, exactly as ``tf.nn.l2_loss``.
+
+    The course's penalty is ``REGULARIZER * sum(tf.nn.l2_loss(w) for w in weights)``.
+    Keras' ``keras.regularizers.L2(l2)`` has no one-half: ``L2(l2)(w) = l2 * sum(w**2)``,
+    so the course's ``0.03 * l2_loss`` is ``L2(0.015)``. Its gradient is ``w`` itself:
+    large weights shrink fast, small ones slowly, and almost none reaches zero (weight
+    decay; Krogh & Hertz, "A simple weight decay can improve generalization", NIPS 1991).
+
+    Parameters
+    ----------
+    w : array_like of real numbers
+        Any shape; integers are read as float64.
+
+    Returns
+    -------
+    numpy floating scalar
+        Of ``w``'s floating dtype.
+    """
+    a = _real_array(w, "w")
+    return a.dtype.type(np.sum(a * a) / 2)
+
+
+def _weight_list(weights):
+    if isinstance(weights, np.ndarray) or np.isscalar(weights):
+        return [_real_array(weights, "weights")]
+    if not isinstance(weights, (list, tuple)):
+        raise TypeError(f"weights must be an array or a list of arrays, got {type(weights).__name__}")
+    if not weights:
+        raise ValueError("weights must hold at least one array")
+    return [_real_array(w, "weights") for w in weights]
+
+
+def penalty(weights, lam: float, kind: str = "l2") -> float:
+    r"""The regularisation term added to the loss, :math:`\lambda \sum_k \mathrm{loss}(w_k)`.
+
+    ``kind="l2"`` uses :func:`l2_loss` (the course's ``tf.nn.l2_loss``), ``kind="l1"`` uses
+    :func:`l1_loss`. Biases are not regularised (the course passes only ``w1`` and ``w2``).
+
+    Parameters
+    ----------
+    weights : array or list of arrays
+        The weight matrices to penalise.
+    lam : float
+        The regularisation strength λ (the course's ``REGULARIZER``), ``>= 0``.
+    kind : {"l2", "l1"}
+
+    Returns
+    -------
+    float
+    """
+    lam = _number(lam, "lam", low=0.0)
+    kind = _kind(kind)
+    ws = _weight_list(weights)
+    f = l2_loss if kind == "l2" else l1_loss
+    return lam * float(sum(float(f(w)) for w in ws))
+
+
+def regularized_mse(y_true, y_pred, weights, lam: float, kind: str = "l2") -> float:
+    r"""The course's regularised loss: ``mean((y_true - y_pred)**2) + lam * sum(loss(w))``.
+
+    .. math:: J = \frac1n\sum_i (y_i - \hat y_i)^2 + \lambda \sum_k \tfrac12\lVert w_k\rVert_2^2
+
+    (with ``kind="l1"`` the second term is :math:`\lambda\sum_k\lVert w_k\rVert_1`).
+
+    Parameters
+    ----------
+    y_true, y_pred : array_like
+        Same shape.
+    weights : array or list of arrays
+    lam : float
+        λ ``>= 0``.
+    kind : {"l2", "l1"}
+    """
+    yt = _real_array(y_true, "y_true")
+    yp = _real_array(y_pred, "y_pred")
+    if yt.shape != yp.shape:
+        raise ValueError(f"y_pred must have the shape of y_true {yt.shape}, got {yp.shape}")
+    if yt.size == 0:
+        raise ValueError("y_true must not be empty")
+    return float(np.mean((yt.astype(np.float64) - yp) ** 2)) + penalty(weights, lam, kind)
+
+
+def soft_threshold(w, t: float) -> np.ndarray:
+    r"""The proximal step of an L1 penalty: :math:`\mathrm{sign}(w)\max(|w| - t, 0)`.
+
+    Taking ``w - lr * grad(mse)`` and then ``soft_threshold(., lr * lam)`` minimises the
+    L1-penalised loss exactly as ISTA does (Daubechies, Defrise & De Mol 2004); unlike the
+    sub-gradient ``lam * sign(w)`` that TensorFlow's autodiff gives, it sets weights to
+    *exactly* zero.
+    """
+    a = _real_array(w, "w")
+    t = _number(t, "t", low=0.0)
+    return np.sign(a) * np.maximum(np.abs(a) - t, 0)
+
+
+# --------------------------------------------------------------------------------------
+# 1-D polynomial regression: capacity, under- and over-fitting
+# --------------------------------------------------------------------------------------
+
+
+def target_function(x):
+    """The curve behind the polynomial example, ``sin(pi x)`` on ``[-1, 1]``."""
+    return np.sin(np.pi * np.asarray(x, dtype=float))
+
+
+def poly_data(n: int, noise: float = 0.2, seed: int = SEED, stream: int = 0):
+    """``n`` points ``y = sin(pi x) + noise * eps`` with ``x`` spread over ``[-1, 1]``.
+
+    ``x`` is stratified (one uniform draw in each of ``n`` equal bins) so a small sample
+    still covers the interval; ``eps`` is standard normal. The same ``(seed, stream)``
+    draws the same ``x`` and ``eps`` for every ``noise``, so a noise slider only rescales
+    the noise. ``stream`` separates independent samples (0 train, 1 validation).
+
+    Returns
+    -------
+    x, y : ndarray, shape (n,), sorted by x
+    """
+    n = _integer(n, "n", low=1)
+    noise = _number(noise, "noise", low=0.0)
+    seed = _integer(seed, "seed", low=0)
+    stream = _integer(stream, "stream", low=0)
+    rng = np.random.default_rng([stream, seed])
+    x = -1.0 + (np.arange(n) + rng.random(n)) * (2.0 / n)
+    y = target_function(x) + noise * rng.standard_normal(n)
+    return x, y
+
+
+def poly_features(x, degree: int) -> np.ndarray:
+    """Legendre features ``P_0(x) .. P_degree(x)``, shape ``(len(x), degree + 1)``.
+
+    Legendre polynomials span the same functions as ``1, x, .., x**degree`` but stay well
+    conditioned on ``[-1, 1]``, so a degree-14 fit is still numerically exact.
+    """
+    degree = _integer(degree, "degree", low=0)
+    x = _real_array(x, "x")
+    if x.ndim != 1:
+        raise ValueError(f"x must be 1-D, got shape {x.shape}")
+    return np.polynomial.legendre.legvander(x, degree)
+
+
+def ridge_fit(x, y, degree: int, lam: float = 0.0) -> np.ndarray:
+    r"""Coefficients minimising ``mean((Phi c - y)**2) + lam * l2_loss(c)``.
+
+    Solved in closed form: :math:`(\tfrac2n\Phi^\top\Phi + \lambda I)\,c = \tfrac2n\Phi^\top y`;
+    with ``lam = 0`` the least-squares solution (minimum norm when under-determined).
+    """
+    x = _real_array(x, "x")
+    y = _real_array(y, "y")
+    if x.ndim != 1 or y.shape != x.shape:
+        raise ValueError(f"y must be 1-D with the shape of x {x.shape}, got {y.shape}")
+    lam = _number(lam, "lam", low=0.0)
+    P = poly_features(x, degree)
+    if lam == 0.0:
+        return np.linalg.lstsq(P, y, rcond=None)[0]
+    n = len(x)
+    return np.linalg.solve(2.0 / n * P.T @ P + lam * np.eye(P.shape[1]), 2.0 / n * P.T @ y)
+
+
+def poly_predict(coef, x) -> np.ndarray:
+    """Value of the Legendre series ``coef`` at ``x``."""
+    return np.polynomial.legendre.legval(_real_array(x, "x"), _real_array(coef, "coef"))
+
+
+def mse(y_true, y_pred) -> float:
+    """Mean squared error ``mean((y_true - y_pred)**2)``."""
+    return float(np.mean((np.asarray(y_true, float) - np.asarray(y_pred, float)) ** 2))
+
+
+@lru_cache(maxsize=64)
+def capacity_curve(noise: float = 0.2, n_train: int = 15, lam: float = 0.0, seed: int = SEED,
+                   max_degree: int = 14, n_val: int = 200):
+    """Training and validation MSE of the polynomial fit for every degree ``0..max_degree``.
+
+    Training points: :func:`poly_data` stream 0; validation points: stream 1 (same noise).
+
+    Returns
+    -------
+    dict
+        ``degrees``, ``train_mse``, ``val_mse`` (read-only arrays) and ``best_degree``
+        (lowest validation error).
+    """
+    max_degree = _integer(max_degree, "max_degree", low=0)
+    x, y = poly_data(n_train, noise, seed, 0)
+    xv, yv = poly_data(n_val, noise, seed, 1)
+    degrees = np.arange(max_degree + 1)
+    tr, va = np.empty(len(degrees)), np.empty(len(degrees))
+    for d in degrees:
+        c = ridge_fit(x, y, int(d), lam)
+        tr[d], va[d] = mse(y, poly_predict(c, x)), mse(yv, poly_predict(c, xv))
+    _readonly(degrees, tr, va)
+    return {"degrees": degrees, "train_mse": tr, "val_mse": va, "best_degree": int(np.argmin(va))}
+
+
+@lru_cache(maxsize=256)
+def poly_view(degree: int = 3, noise: float = 0.2, n_train: int = 15, lam: float = 0.0, seed: int = SEED):
+    """Everything the capacity figure draws for one slider position.
+
+    Returns
+    -------
+    dict
+        ``x``, ``y`` (training points), ``grid``, ``truth``, ``fit`` (the curve of the
+        fitted polynomial on ``grid``), ``degree``, ``train_mse``, ``val_mse`` and the
+        whole :func:`capacity_curve` under ``curve``.
+    """
+    degree = _integer(degree, "degree", low=0, high=14)
+    x, y = poly_data(n_train, noise, seed, 0)
+    curve = capacity_curve(noise, n_train, lam, seed)
+    grid = np.linspace(-1, 1, 301)
+    fit = poly_predict(ridge_fit(x, y, degree, lam), grid)
+    truth = target_function(grid)
+    _readonly(x, y, grid, fit, truth)
+    return {"x": x, "y": y, "grid": grid, "truth": truth, "fit": fit, "degree": degree, "noise": noise,
+            "train_mse": float(curve["train_mse"][degree]), "val_mse": float(curve["val_mse"][degree]),
+            "curve": curve}
+
+
+def select_lambda(lams, x_train, y_train, x_val, y_val, degree: int) -> float:
+    """The λ of ``lams`` whose ridge fit (:func:`ridge_fit`) has the lowest validation MSE.
+
+    The first one wins a tie. (The chapter's exercise asks for exactly this.)
+    """
+    lams = [_number(v, "lams", low=0.0) for v in np.atleast_1d(np.asarray(lams, dtype=float))]
+    if not lams:
+        raise ValueError("lams must hold at least one value")
+    errors = [mse(y_val, poly_predict(ridge_fit(x_train, y_train, degree, lam), x_val)) for lam in lams]
+    return float(lams[int(np.argmin(errors))])
+
+
+# --------------------------------------------------------------------------------------
+# the course's dots network, vectorised over many runs
+# --------------------------------------------------------------------------------------
+
+#: λ values precomputed for the sliders (the course's 0.03 among them).
+LAMBDAS = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3)
+#: Seeds of the runs behind the sliders (the first is the notebook's seed).
+GRID_SEEDS = (SEED, SEED + 1, SEED + 2, SEED + 3)
+
+#: What the course printed (course-results.md, p29): epoch -> loss of the epoch's last batch.
+COURSE_REPORTED = {
+    "no_l2": {0: 1.6902, 380: 0.02281},
+    "l2": {0: 1.5303, 380: 0.12349},
+}
+
+
+def init_mlp(seed: int = SEED, hidden: int = 11, n_in: int = 2, dtype=np.float64) -> dict:
+    """Initial parameters in the course's scheme: weights N(0, 1), biases 0.01.
+
+    The course draws ``w1 = tf.random.normal([2, 11])`` then ``w2 = tf.random.normal([11, 1])``
+    (unseeded) and sets ``b1``, ``b2`` to ``tf.constant(0.01)``. This numpy stand-in draws
+    from the same distribution, in the same order, with
+    ``np.random.default_rng(seed).standard_normal``: the same scheme, reproducible, but
+    not TensorFlow's numbers (TensorFlow's unseeded draw cannot be reproduced anyway).
+
+    Returns
+    -------
+    dict
+        ``w1 (n_in, hidden)``, ``b1 (hidden,)``, ``w2 (hidden, 1)``, ``b2 (1,)``.
+    """
+    seed = _integer(seed, "seed", low=0)
+    hidden = _integer(hidden, "hidden", low=1)
+    n_in = _integer(n_in, "n_in", low=1)
+    rng = np.random.default_rng(seed)
+    w1 = rng.standard_normal((n_in, hidden))
+    w2 = rng.standard_normal((hidden, 1))
+    return {"w1": w1.astype(dtype), "b1": np.full(hidden, 0.01, dtype), "w2": w2.astype(dtype),
+            "b2": np.full(1, 0.01, dtype)}
+
+
+def _loss_grads(w1, b1, w2, b2, xb, yb, lam, kind):
+    """Batched forward/backward. Shapes: w1 (K,I,H), b1 (K,1,H), w2 (K,H,1), b2 (K,1,1),
+    xb (B,I), yb (B,1), lam (K,1,1). Returns mse (K,), penalty (K,), grads."""
+    B = xb.shape[0]
+    z = xb @ w1 + b1                       # (K,B,H)
+    h = np.maximum(z, 0)
+    diff = h @ w2 + b2 - yb                # (K,B,1)
+    mse_k = np.einsum("kbo,kbo->k", diff, diff) / B
+    dy = diff * (2.0 / B)
+    gw2 = np.swapaxes(h, 1, 2) @ dy        # (K,H,1)
+    gb2 = dy.sum(axis=1, keepdims=True)
+    dh = (dy @ np.swapaxes(w2, 1, 2)) * (z > 0)
+    gw1 = xb.T @ dh                        # (K,I,H)
+    gb1 = dh.sum(axis=1, keepdims=True)
+    if kind == "l2":
+        pen = lam[:, 0, 0] * 0.5 * (np.einsum("kih,kih->k", w1, w1) + np.einsum("kho,kho->k", w2, w2))
+        gw1 = gw1 + lam * w1
+        gw2 = gw2 + lam * w2
+    else:
+        pen = lam[:, 0, 0] * (np.abs(w1).sum(axis=(1, 2)) + np.abs(w2).sum(axis=(1, 2)))
+        gw1 = gw1 + lam * np.sign(w1)
+        gw2 = gw2 + lam * np.sign(w2)
+    return mse_k, pen, (gw1, gb1, gw2, gb2)
+
+
+def _xy(x, y, name_x="x", name_y="y", dtype=np.float64):
+    x = _real_array(x, name_x).astype(dtype)
+    y = _real_array(y, name_y).astype(dtype)
+    if x.ndim != 2 or x.shape[0] == 0:
+        raise ValueError(f"{name_x} must be a non-empty 2-D array (samples, features), got shape {x.shape}")
+    y = y.reshape(-1, 1) if y.ndim == 1 else y
+    if y.shape != (x.shape[0], 1):
+        raise ValueError(f"{name_y} must hold one target per row of {name_x} ({x.shape[0]}), got shape {y.shape}")
+    return x, y
+
+
+def _check_params(params, name="params"):
+    if not isinstance(params, dict) or set(params) != {"w1", "b1", "w2", "b2"}:
+        raise ValueError(f"{name} must be a dict with keys w1, b1, w2, b2")
+    p = {k: _real_array(v, name) for k, v in params.items()}
+    n_in, hidden = p["w1"].shape if p["w1"].ndim == 2 else (None, None)
+    if hidden is None or p["b1"].shape != (hidden,) or p["w2"].shape != (hidden, 1) or p["b2"].shape != (1,):
+        raise ValueError(f"{name} must have shapes w1 (n_in, hidden), b1 (hidden,), w2 (hidden, 1), b2 (1,)")
+    return p
+
+
+def mlp_loss_and_grads(params: dict, x, y, lam: float = 0.0, kind: str = "l2"):
+    """Loss and gradients of the course's network on one batch.
+
+    ``y_hat = relu(x @ w1 + b1) @ w2 + b2``,
+    ``loss = mean((y - y_hat)**2) + lam * (loss(w1) + loss(w2))`` with ``loss`` =
+    :func:`l2_loss` or :func:`l1_loss`. Gradients by hand-written back-propagation
+    (ReLU's derivative taken as 0 at 0, ``|w|``'s as ``sign(w)``, as TensorFlow does).
+
+    Returns
+    -------
+    loss : float
+    grads : dict with the keys and shapes of ``params``
+    """
+    p = _check_params(params)
+    x, y = _xy(x, y, dtype=p["w1"].dtype)
+    if x.shape[1] != p["w1"].shape[0]:
+        raise ValueError(f"x must have {p['w1'].shape[0]} columns (w1's rows), got {x.shape[1]}")
+    lam = _number(lam, "lam", low=0.0)
+    kind = _kind(kind)
+    m, pen, (gw1, gb1, gw2, gb2) = _loss_grads(p["w1"][None], p["b1"][None, None], p["w2"][None],
+                                               p["b2"][None, None], x, y, np.full((1, 1, 1), lam), kind)
+    grads = {"w1": gw1[0], "b1": gb1[0, 0], "w2": gw2[0], "b2": gb2[0, 0]}
+    return float(m[0] + pen[0]), grads
+
+
+@dataclass(frozen=True)
+class MLPRuns:
+    """The result of :func:`train_mlp`: ``K`` networks trained side by side.
+
+    Attributes
+    ----------
+    w1, b1, w2, b2 : ndarray
+        Final parameters with a leading run axis: ``(K, n_in, H)``, ``(K, H)``, ``(K, H, 1)``, ``(K, 1)``.
+    lam, seed : ndarray, shape (K,)
+        Each run's λ and initialisation seed.
+    kind : str
+        ``"l2"`` or ``"l1"``; ``proximal`` tells whether L1 used the soft-threshold step.
+    loss : ndarray, shape (K, epochs)
+        The loss of each epoch's *last batch*, penalty included: what the course prints.
+    train_mse : ndarray, shape (K, epochs)
+        MSE on the whole training set at each epoch's end (no penalty).
+    val_mse : ndarray (K, epochs) or None
+        MSE on the validation set at each epoch's end.
+    snapshots : dict or None
+        With ``record=True``: the parameters after every epoch, ``(K, epochs, ...)``.
+    """
+
+    w1: np.ndarray
+    b1: np.ndarray
+    w2: np.ndarray
+    b2: np.ndarray
+    lam: np.ndarray
+    seed: np.ndarray
+    kind: str
+    proximal: bool
+    loss: np.ndarray
+    train_mse: np.ndarray
+    val_mse: np.ndarray | None = None
+    snapshots: dict | None = None
+
+    def __len__(self) -> int:
+        return self.w1.shape[0]
+
+    def predict(self, x, epoch: int | None = None) -> np.ndarray:
+        """Network outputs, shape ``(K, n)``; ``epoch`` reads a snapshot (needs ``record=True``)."""
+        x = _real_array(x, "x")
+        if epoch is None:
+            w1, b1, w2, b2 = self.w1, self.b1, self.w2, self.b2
+        else:
+            if self.snapshots is None:
+                raise ValueError("epoch needs a run trained with record=True")
+            epoch = _integer(epoch, "epoch", low=0, high=self.loss.shape[1] - 1)
+            s = self.snapshots
+            w1, b1, w2, b2 = s["w1"][:, epoch], s["b1"][:, epoch], s["w2"][:, epoch], s["b2"][:, epoch]
+        return (np.maximum(x @ w1 + b1[:, None, :], 0) @ w2)[..., 0] + b2
+
+    def weights(self) -> np.ndarray:
+        """Every weight (no biases) of each run, flattened: shape ``(K, n_in*H + H)``."""
+        return np.concatenate([self.w1.reshape(len(self), -1), self.w2.reshape(len(self), -1)], axis=1)
+
+    def accuracy(self, x, y) -> np.ndarray:
+        """Share of points on the right side of the 0.5 level (the course's boundary), shape ``(K,)``."""
+        return ((self.predict(x) > 0.5) == (np.asarray(y).ravel() > 0.5)).mean(axis=1)
+
+
+def train_mlp(x, y, *, lam=0.0, kind: str = "l2", seed=SEED, hidden: int = 11, lr: float = 0.01,
+              epochs: int = 400, batch_size: int = 32, x_val=None, y_val=None, init: dict | None = None,
+              proximal: bool = False, record: bool = False, dtype=np.float64) -> MLPRuns:
+    r"""Train the course's network ``relu(x w1 + b1) w2 + b2`` with plain mini-batch SGD.
+
+    The loop of the course (class2 p29): batches are consecutive slices of ``batch_size``
+    rows in data order (``tf.data...batch(32)``, no shuffling, a short last batch); each
+    step does ``w -= lr * grad`` of ``mean((y - y_hat)**2) + lam * (loss(w1) + loss(w2))``.
+
+    Vectorised: ``lam`` and ``seed`` may be sequences (broadcast together), and all the
+    ``K`` networks they describe train in the same numpy operations, about as fast as one.
+
+    Parameters
+    ----------
+    x, y : array_like
+        ``(n, n_in)`` inputs, ``n`` targets.
+    lam : float or sequence of float
+        λ per run, ``>= 0``.
+    kind : {"l2", "l1"}
+        Penalty: :func:`l2_loss` (gradient ``lam * w``) or :func:`l1_loss` (``lam * sign(w)``).
+    seed : int or sequence of int
+        Initialisation seed per run (see :func:`init_mlp`); ignored when ``init`` is given.
+    hidden, lr, epochs, batch_size :
+        Hidden units, learning rate, epochs and batch size (course: 11, 0.01, 400, 32).
+    x_val, y_val : array_like, optional
+        A validation set, evaluated after every epoch.
+    init : dict, optional
+        Start every run from these parameters (e.g. drawn with TensorFlow).
+    proximal : bool
+        With ``kind="l1"``: take the MSE gradient step, then :func:`soft_threshold` by
+        ``lr * lam`` (exact zeros) instead of adding the sub-gradient.
+    record : bool
+        Keep the parameters after every epoch (for early stopping).
+    dtype : numpy dtype
+        float64 (default) or float32 (TensorFlow's default, for step-for-step checks).
+
+    Returns
+    -------
+    MLPRuns
+    """
+    kind = _kind(kind)
+    dtype = np.dtype(dtype)
+    if dtype not in (np.dtype(np.float32), np.dtype(np.float64)):
+        raise ValueError(f"dtype must be float32 or float64, got {dtype}")
+    x, y = _xy(x, y, dtype=dtype)
+    hidden = _integer(hidden, "hidden", low=1)
+    lr = _number(lr, "lr", low=0.0, low_open=True)
+    epochs = _integer(epochs, "epochs", low=1)
+    batch_size = _integer(batch_size, "batch_size", low=1)
+    if not isinstance(proximal, bool):
+        raise TypeError(f"proximal must be True or False, got {type(proximal).__name__}")
+    if proximal and kind != "l1":
+        raise ValueError("proximal=True needs kind='l1'")
+    lams = np.atleast_1d(np.asarray(lam, dtype=float))
+    if lams.ndim != 1 or not np.all(np.isfinite(lams)) or np.any(lams < 0):
+        raise ValueError(f"lam must be a number or a 1-D sequence of numbers >= 0, got {lam!r}")
+    seeds = np.atleast_1d(np.asarray(seed))
+    if seeds.ndim != 1 or seeds.dtype.kind not in "iu" or np.any(seeds < 0):
+        raise ValueError(f"seed must be a non-negative integer or a 1-D sequence of them, got {seed!r}")
+    try:
+        lams, seeds = np.broadcast_arrays(lams, seeds)
+    except ValueError:
+        raise ValueError(f"lam and seed must have the same length or length 1, got {lams.size} and "
+                         f"{seeds.size}") from None
+    if (x_val is None) != (y_val is None):
+        raise ValueError("x_val and y_val must be given together")
+    if x_val is not None:
+        x_val, y_val = _xy(x_val, y_val, "x_val", "y_val", dtype=dtype)
+        if x_val.shape[1] != x.shape[1]:
+            raise ValueError(f"x_val must have {x.shape[1]} columns like x, got {x_val.shape[1]}")
+    K, n_in = lams.size, x.shape[1]
+
+    if init is not None:
+        p = _check_params(init, "init")
+        if p["w1"].shape[0] != n_in:
+            raise ValueError(f"init['w1'] must have {n_in} rows (x's columns), got {p['w1'].shape[0]}")
+        inits = [p] * K
+    else:
+        cache = {}
+        inits = [cache.setdefault(int(s), init_mlp(int(s), hidden, n_in)) for s in seeds]
+    w1 = np.stack([q["w1"] for q in inits]).astype(dtype)
+    b1 = np.stack([q["b1"] for q in inits]).astype(dtype)[:, None, :]
+    w2 = np.stack([q["w2"] for q in inits]).astype(dtype)
+    b2 = np.stack([q["b2"] for q in inits]).astype(dtype)[:, None, :]
+    lam3 = lams.astype(dtype).reshape(K, 1, 1)
+    lr = dtype.type(lr)
+
+    n = x.shape[0]
+    batches = [(x[i:i + batch_size], y[i:i + batch_size]) for i in range(0, n, batch_size)]
+    loss = np.empty((K, epochs))
+    train_mse = np.empty((K, epochs))
+    val_mse = np.empty((K, epochs)) if x_val is not None else None
+    snaps = ({k: np.empty((K, epochs) + v.shape[1:], dtype) for k, v in
+              (("w1", w1), ("b1", b1[:, 0]), ("w2", w2), ("b2", b2[:, 0]))} if record else None)
+
+    def full_mse(xs, ys):
+        d = np.maximum(xs @ w1 + b1, 0) @ w2 + b2 - ys
+        return np.einsum("kbo,kbo->k", d, d) / xs.shape[0]
+
+    with np.errstate(over="ignore", invalid="ignore"):
+        for e in range(epochs):
+            for xb, yb in batches:
+                if proximal:  # penalty of the weights the batch saw, then an exact L1 prox step
+                    m, pen, (gw1, gb1, gw2, gb2) = _loss_grads(w1, b1, w2, b2, xb, yb, lam3, kind)
+                    gw1, gw2 = gw1 - lam3 * np.sign(w1), gw2 - lam3 * np.sign(w2)  # MSE part only
+                    w1, w2 = w1 - lr * gw1, w2 - lr * gw2
+                    w1 = np.sign(w1) * np.maximum(np.abs(w1) - lr * lam3, 0)
+                    w2 = np.sign(w2) * np.maximum(np.abs(w2) - lr * lam3, 0)
+                else:
+                    m, pen, (gw1, gb1, gw2, gb2) = _loss_grads(w1, b1, w2, b2, xb, yb, lam3, kind)
+                    w1 = w1 - lr * gw1
+                    w2 = w2 - lr * gw2
+                b1 = b1 - lr * gb1
+                b2 = b2 - lr * gb2
+            loss[:, e] = m + pen
+            train_mse[:, e] = full_mse(x, y)
+            if val_mse is not None:
+                val_mse[:, e] = full_mse(x_val, y_val)
+            if record:
+                snaps["w1"][:, e], snaps["b1"][:, e] = w1, b1[:, 0]
+                snaps["w2"][:, e], snaps["b2"][:, e] = w2, b2[:, 0]
+    runs = MLPRuns(w1=w1, b1=b1[:, 0], w2=w2, b2=b2[:, 0], lam=lams.copy(), seed=seeds.astype(np.int64),
+                   kind=kind, proximal=proximal, loss=loss, train_mse=train_mse, val_mse=val_mse,
+                   snapshots=snaps)
+    _readonly(runs.w1, runs.b1, runs.w2, runs.b2, runs.lam, runs.seed, loss, train_mse, val_mse,
+              *(snaps.values() if snaps else ()))
+    return runs
+
+
+def tf_course_loop(x, y, init: dict, *, lam: float = 0.0, kind: str = "l2", lr: float = 0.01, epochs: int = 2,
+                   batch_size: int = 32, dtype: str = "float64"):
+    """The course's TensorFlow loop (class2 ``p29_regularizationcontain.py``), kept as the reference.
+
+    ``tf.data.Dataset.from_tensor_slices((x, y)).batch(batch_size)``, a ``GradientTape``
+    around ``relu(x @ w1 + b1) @ w2 + b2``, ``loss = reduce_mean(square(y - out)) +
+    lam * (tf.nn.l2_loss(w1) + tf.nn.l2_loss(w2))`` (``reduce_sum(abs(w))`` for L1) and
+    ``w.assign_sub(lr * grad)``. Starts from ``init`` so it can be compared with
+    :func:`train_mlp` step for step.
+
+    Returns
+    -------
+    dict
+        ``loss`` (last-batch loss of every epoch, like the course's print) and the final
+        ``w1, b1, w2, b2`` as numpy arrays.
+    """
+    from . import import_tf
+
+    tf = import_tf()
+    p = _check_params(init, "init")
+    kind = _kind(kind)
+    if dtype not in ("float32", "float64"):
+        raise ValueError(f"dtype must be 'float32' or 'float64', got {dtype!r}")
+    x, y = _xy(x, y)
+    lam = _number(lam, "lam", low=0.0)
+    lr = _number(lr, "lr", low=0.0, low_open=True)
+    epochs = _integer(epochs, "epochs", low=1)
+    batch_size = _integer(batch_size, "batch_size", low=1)
+    dt = tf.float32 if dtype == "float32" else tf.float64
+    train_db = tf.data.Dataset.from_tensor_slices((tf.cast(x, dt), tf.cast(y, dt))).batch(batch_size)
+    w1, b1, w2, b2 = (tf.Variable(tf.cast(p[k], dt)) for k in ("w1", "b1", "w2", "b2"))
+    reg = tf.nn.l2_loss if kind == "l2" else (lambda w: tf.reduce_sum(tf.abs(w)))
+    losses = []
+    for _ in range(epochs):
+        for xb, yb in train_db:
+            with tf.GradientTape() as tape:
+                h1 = tf.nn.relu(tf.matmul(xb, w1) + b1)
+                out = tf.matmul(h1, w2) + b2
+                loss = tf.reduce_mean(tf.square(yb - out)) + lam * tf.reduce_sum([reg(w1), reg(w2)])
+            grads = tape.gradient(loss, [w1, b1, w2, b2])
+            for v, g in zip((w1, b1, w2, b2), grads):
+                v.assign_sub(lr * g)
+        losses.append(float(loss))
+    return {"loss": np.array(losses), "w1": w1.numpy(), "b1": b1.numpy(), "w2": w2.numpy(), "b2": b2.numpy()}
+
+
+def decision_grid(runs: MLPRuns, step: float = 0.1, lim: float = 3.0, epoch: int | None = None):
+    """The course's prediction grid ``np.mgrid[-lim:lim:step, -lim:lim:step]`` and each run's output on it.
+
+    Returns
+    -------
+    xx, yy : ndarray (m, m)
+    probs : ndarray (K, m, m)
+        Network output (the course contours it at 0.5).
+    """
+    step = _number(step, "step", low=0.0, low_open=True)
+    lim = _number(lim, "lim", low=0.0, low_open=True)
+    xx, yy = np.mgrid[-lim:lim:step, -lim:lim:step]
+    grid = np.c_[xx.ravel(), yy.ravel()]
+    probs = runs.predict(grid, epoch=epoch).reshape((len(runs),) + xx.shape)
+    return xx, yy, probs
+
+
+@lru_cache(maxsize=8)
+def dots_grid(kind: str = "l2", proximal: bool = False, lams: tuple = LAMBDAS, seeds: tuple = GRID_SEEDS) -> MLPRuns:
+    """The course's experiment on the dots for every ``(lam, seed)`` pair, trained once and cached.
+
+    Run ``i * len(seeds) + j`` has ``lams[i]`` and ``seeds[j]``. Course settings: 2 → 11 → 1,
+    lr 0.01, 400 epochs, batch 32.
+    """
+    lams, seeds = tuple(lams), tuple(seeds)
+    x, y = dots()
+    lam = np.repeat(np.asarray(lams, float), len(seeds))
+    seed = np.tile(np.asarray(seeds, np.int64), len(lams))
+    return train_mlp(x, y, lam=lam, seed=seed, kind=kind, proximal=proximal)
+
+
+def _grid_index(lam, seed, lams=LAMBDAS, seeds=GRID_SEEDS) -> int:
+    lam = _number(lam, "lam", low=0.0)
+    matches = [i for i, v in enumerate(lams) if np.isclose(v, lam, rtol=1e-9, atol=1e-12)]
+    if not matches:
+        raise ValueError(f"lam must be one of the precomputed values {lams}, got {lam!r}")
+    if seed not in seeds:
+        raise ValueError(f"seed must be one of the precomputed seeds {seeds}, got {seed!r}")
+    return matches[0] * len(seeds) + seeds.index(seed)
+
+
+@lru_cache(maxsize=64)
+def dots_view(lam: float = 0.03, seed: int = SEED, kind: str = "l2"):
+    """The course's two runs for one slider position: no penalty and penalty ``lam``.
+
+    Read from :func:`dots_grid`; nothing is trained here.
+
+    Returns
+    -------
+    dict
+        ``x``, ``y`` (the dots), ``xx``, ``yy``, ``probs`` (2, m, m) (without / with the
+        penalty), ``loss`` (2, epochs), ``accuracy`` (2,), ``lam``, ``kind``.
+    """
+    kind = _kind(kind)
+    runs = dots_grid(kind)
+    i0, i1 = _grid_index(0.0, seed), _grid_index(lam, seed)
+    x, y = dots()
+    xx, yy, probs = decision_grid(runs)
+    acc = runs.accuracy(x, y)
+    out = {"x": x, "y": y, "xx": xx, "yy": yy, "probs": probs[[i0, i1]], "loss": runs.loss[[i0, i1]],
+           "accuracy": acc[[i0, i1]], "lam": float(lam), "kind": kind,
+           "weights": runs.weights()[[i0, i1]]}
+    _readonly(*[v for v in out.values() if isinstance(v, np.ndarray)])
+    return out
+
+
+def course_loss_table(seed: int = SEED, lam: float = 0.03, every: int = 20):
+    """Rows ``(epoch, ours without L2, course, ours with L2, course)`` every ``every`` epochs.
+
+    Our losses are the last-batch losses the course prints (penalty included); the
+    course's columns hold its reported numbers where it reported one, else ``None``.
+    """
+    every = _integer(every, "every", low=1)
+    runs = dots_grid("l2")
+    i0, i1 = _grid_index(0.0, seed), _grid_index(lam, seed)
+    rows = []
+    for e in range(0, runs.loss.shape[1], every):
+        rows.append((e, float(runs.loss[i0, e]), COURSE_REPORTED["no_l2"].get(e),
+                     float(runs.loss[i1, e]), COURSE_REPORTED["l2"].get(e)))
+    return rows
+
+
+@lru_cache(maxsize=4)
+def seed_spread(n_seeds: int = 20, lam: float = 0.03):
+    """Losses at epochs 0 and 380 over ``n_seeds`` initialisations (seeds 0..n_seeds-1).
+
+    How far the course's unseeded numbers can move: returns, for ``"no_l2"`` and ``"l2"``,
+    the per-seed arrays ``epoch0`` and ``epoch380``.
+    """
+    n_seeds = _integer(n_seeds, "n_seeds", low=1)
+    x, y = dots()
+    seeds = np.arange(n_seeds)
+    runs = train_mlp(x, y, lam=np.repeat([0.0, lam], n_seeds), seed=np.tile(seeds, 2))
+    out = {}
+    for name, sl in (("no_l2", slice(0, n_seeds)), ("l2", slice(n_seeds, 2 * n_seeds))):
+        out[name] = {"epoch0": runs.loss[sl, 0], "epoch380": runs.loss[sl, 380]}
+    return out
+
+
+def format_table(rows, headers, fmt: str = "{:.5g}") -> str:
+    """Rows as an aligned text table; ``None`` prints as ``-``, numbers with ``fmt``."""
+    cells = [[str(h) for h in headers]]
+    for r in rows:
+        cells.append(["-" if v is None else (fmt.format(v) if isinstance(v, (float, np.floating)) else str(v))
+                      for v in r])
+    widths = [max(len(c[i]) for c in cells) for i in range(len(headers))]
+    lines = ["  ".join(c[i].rjust(widths[i]) for i in range(len(headers))) for c in cells]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------------------
+# remedies, each shown with a run
+# --------------------------------------------------------------------------------------
+
+
+def _linear_classifier(x, y, features):
+    A = np.c_[np.ones(len(x)), features(x)]
+    c = np.linalg.lstsq(A, y.astype(float), rcond=None)[0]
+    return lambda g: np.c_[np.ones(len(g)), features(g)] @ c
+
+
+@lru_cache(maxsize=2)
+def remedies(seed: int = SEED):
+    """The notes' remedies, each trained before and after, on the chapter's two examples.
+
+    Under-fitting (training error high): more features, more parameters, less
+    regularisation. Over-fitting (validation error far above training error): cleaning
+    the data, more data, regularisation, stronger regularisation.
+
+    Returns
+    -------
+    list of dict
+        One per remedy: ``problem``, ``remedy``, ``before``, ``after`` (what changed),
+        ``metric`` (``"train accuracy"`` or ``"MSE"``), ``train`` and ``val`` as
+        ``(before, after)`` pairs (``val`` is ``None`` for the dots), and what
+        :func:`course_lib.plots.fitting_remedy` draws under ``plot``.
+    """
+    out = []
+    x, y = dots()
+    xx, yy = np.mgrid[-3:3:.1, -3:3:.1]
+    g = np.c_[xx.ravel(), yy.ravel()]
+
+    # under-fitting 1: more features (a straight boundary cannot draw a circle)
+    lin = _linear_classifier(x, y, lambda a: a)
+    sq = _linear_classifier(x, y, lambda a: np.c_[a, a ** 2])
+    acc = [float(((f(x) > 0.5) == y).mean()) for f in (lin, sq)]
+    out.append({"problem": "under-fitting", "remedy": "more features", "before": "features x1, x2",
+                "after": "+ x1², x2²", "metric": "train accuracy", "train": tuple(acc), "val": None,
+                "plot": {"kind": "dots", "x": x, "y": y, "xx": xx, "yy": yy,
+                         "before": lin(g).reshape(xx.shape), "after": sq(g).reshape(xx.shape)}})
+
+    # under-fitting 2: more parameters (hidden units of the course's network)
+    small = train_mlp(x, y, hidden=2, seed=seed)
+    runs = dots_grid("l2")
+    i0 = _grid_index(0.0, seed)
+    acc = (float(small.accuracy(x, y)[0]), float(runs.accuracy(x, y)[i0]))
+    _, _, p_small = decision_grid(small)
+    _, _, p_big = decision_grid(runs)
+    out.append({"problem": "under-fitting", "remedy": "more parameters", "before": "2 hidden units",
+                "after": "11 hidden units", "metric": "train accuracy", "train": acc, "val": None,
+                "plot": {"kind": "dots", "x": x, "y": y, "xx": xx, "yy": yy,
+                         "before": p_small[0], "after": p_big[i0]}})
+
+    # the polynomial examples: 15 noisy points, validation on 200 more
+    def poly(problem, remedy, before, after, b, a):
+        """b, a: dicts with degree, lam, x, y (training points used)."""
+        xv, yv = poly_data(200, 0.2, seed, 1)
+        grid = np.linspace(-1, 1, 301)
+        res, curves = [], []
+        for s in (b, a):
+            c = ridge_fit(s["x"], s["y"], s["degree"], s["lam"])
+            res.append((mse(s["y"], poly_predict(c, s["x"])), mse(yv, poly_predict(c, xv))))
+            curves.append(poly_predict(c, grid))
+        out.append({"problem": problem, "remedy": remedy, "before": before, "after": after, "metric": "MSE",
+                    "train": (res[0][0], res[1][0]), "val": (res[0][1], res[1][1]),
+                    "plot": {"kind": "poly", "grid": grid, "truth": target_function(grid),
+                             "before": curves[0], "after": curves[1], "x_before": b["x"], "y_before": b["y"],
+                             "x_after": a["x"], "y_after": a["y"]}})
+
+    x15, y15 = poly_data(15, 0.2, seed, 0)
+    d = {"x": x15, "y": y15}
+    poly("under-fitting", "less regularisation", "degree 12, λ=10", "degree 12, λ=0.01",
+         {**d, "degree": 12, "lam": 10.0}, {**d, "degree": 12, "lam": 0.01})
+    # over-fitting 1: cleaning the data (three mislabelled points)
+    xo = np.r_[x15, [-0.5, 0.1, 0.7]]
+    yo = np.r_[y15, [2.0, -2.0, 2.5]]
+    poly("over-fitting", "cleaning data", "degree 5, 3 outliers", "degree 5, outliers removed",
+         {"x": xo, "y": yo, "degree": 5, "lam": 0.0}, {**d, "degree": 5, "lam": 0.0})
+    # over-fitting 2: more data
+    x200, y200 = poly_data(200, 0.2, seed, 2)
+    poly("over-fitting", "more data", "degree 12, 15 points", "degree 12, 200 points",
+         {**d, "degree": 12, "lam": 0.0}, {"x": x200, "y": y200, "degree": 12, "lam": 0.0})
+    # over-fitting 3 and 4: regularisation, then a stronger one
+    poly("over-fitting", "regularisation", "degree 12, λ=0", "degree 12, λ=0.01",
+         {**d, "degree": 12, "lam": 0.0}, {**d, "degree": 12, "lam": 0.01})
+    poly("over-fitting", "stronger regularisation", "degree 12, λ=1e-4", "degree 12, λ=0.01",
+         {**d, "degree": 12, "lam": 1e-4}, {**d, "degree": 12, "lam": 0.01})
+    for r in out:
+        _readonly(*[v for v in r["plot"].values() if isinstance(v, np.ndarray)])
+    return out
+
+
+# --------------------------------------------------------------------------------------
+# L1 against L2
+# --------------------------------------------------------------------------------------
+
+
+def weight_stats(w, tol: float = 1e-3) -> dict:
+    """How sparse a set of weights is: ``total``, ``exact`` zeros and ``near`` zeros (``|w| < tol``)."""
+    a = _real_array(w, "w").ravel()
+    tol = _number(tol, "tol", low=0.0, low_open=True)
+    return {"total": int(a.size), "exact": int(np.sum(a == 0)), "near": int(np.sum(np.abs(a) < tol))}
+
+
+@lru_cache(maxsize=16)
+def l1_l2_view(lam: float = 0.03, tol: float = 1e-3):
+    """The same network trained with L2, L1 (sub-gradient, as TensorFlow) and L1 (proximal step).
+
+    Uses the runs of :func:`dots_grid` for every seed of ``GRID_SEEDS`` at ``lam``.
+
+    Returns
+    -------
+    dict
+        ``names``; ``weights`` (name -> all weights of the seeds, flattened); ``stats``
+        (name -> :func:`weight_stats`); ``accuracy`` (name -> mean training accuracy).
+    """
+    x, y = dots()
+    out = {"lam": float(lam), "tol": tol, "names": ("L2", "L1 (SGD)", "L1 (proximal)"),
+           "weights": {}, "stats": {}, "accuracy": {}}
+    for name, kind, prox in (("L2", "l2", False), ("L1 (SGD)", "l1", False), ("L1 (proximal)", "l1", True)):
+        runs = dots_grid(kind, prox)
+        idx = [_grid_index(lam, s) for s in GRID_SEEDS]
+        w = runs.weights()[idx].ravel()
+        out["weights"][name] = w
+        out["stats"][name] = weight_stats(w, tol)
+        out["accuracy"][name] = float(runs.accuracy(x, y)[idx].mean())
+    return out
+
+
+@lru_cache(maxsize=64)
+def constraint_geometry(budget: float = 1.0, center: tuple = (1.5, 1.0), n: int = 4001):
+    r"""The geometric picture: a quadratic loss minimised inside an L1 ball and inside an L2 ball.
+
+    Loss :math:`(w - c)^\top A (w - c)` with an elongated ``A``; constraint
+    :math:`|w_1| + |w_2| \le t` (a diamond) or :math:`w_1^2 + w_2^2 \le t^2` (a circle).
+    When ``c`` lies outside the ball, the optimum is where the smallest loss contour
+    touches the ball: usually a corner of the diamond (one weight exactly 0) but a
+    generic point of the circle (both weights non-zero).
+
+    Returns
+    -------
+    dict
+        ``W1, W2, Z`` (loss on a grid), ``center``, ``budget``, and for ``"l1"`` and ``"l2"``
+        the ``boundary`` (n, 2), the constrained ``optimum`` (2,) and its ``level``.
+    """
+    budget = _number(budget, "budget", low=0.0, low_open=True)
+    c = np.asarray(center, dtype=float)
+    if c.shape != (2,) or not np.all(np.isfinite(c)):
+        raise ValueError(f"center must be two finite numbers, got {center!r}")
+    A = np.array([[1.0, 0.45], [0.45, 0.6]])
+
+    def loss(w):
+        d = w - c
+        return np.einsum("...i,ij,...j->...", d, A, d)
+
+    t = np.linspace(0, 2 * np.pi, n)
+    shapes = {"l1": budget * np.c_[np.cos(t), np.sin(t)] / (np.abs(np.cos(t)) + np.abs(np.sin(t)))[:, None],
+              "l2": budget * np.c_[np.cos(t), np.sin(t)]}
+    lim = max(2.5, 1.3 * budget, float(np.abs(c).max()) + 1.0)
+    W1, W2 = np.meshgrid(np.linspace(-lim, lim, 201), np.linspace(-lim, lim, 201))
+    out = {"W1": W1, "W2": W2, "Z": loss(np.stack([W1, W2], -1)), "center": c, "budget": budget}
+    inside = {"l1": np.abs(c).sum() <= budget, "l2": np.hypot(*c) <= budget}
+    for k, b in shapes.items():
+        if k == "l1":  # the four corners are the candidates that matter: include them exactly
+            b = np.r_[b, budget * np.array([[1, 0], [0, 1], [-1, 0], [0, -1]])]
+        opt = c.copy() if inside[k] else b[np.argmin(loss(b))]
+        out[k] = {"boundary": shapes[k], "optimum": opt, "level": float(loss(opt))}
+    return out
+
+
+# --------------------------------------------------------------------------------------
+# early stopping
+# --------------------------------------------------------------------------------------
+
+
+def noisy_dots(n_train: int = 60, flip: float = 0.3, seed: int = SEED):
+    """The dots with a share ``flip`` of labels flipped, split into train and validation.
+
+    The course's 300 points (:func:`course_lib.data.dots`); each label is flipped with
+    probability ``flip`` (``np.random.default_rng(seed)``), then the first ``n_train``
+    rows train and the rest validate. Few noisy points and a wide network: the recipe
+    for over-fitting.
+
+    Returns
+    -------
+    (x_train, y_train), (x_val, y_val)
+    """
+    n_train = _integer(n_train, "n_train", low=1, high=299)
+    flip = _number(flip, "flip", low=0.0, high=1.0)
+    seed = _integer(seed, "seed", low=0)
+    x, y = dots()
+    y = y.copy()
+    mask = np.random.default_rng(seed).random(len(y)) < flip
+    y[mask] = 1 - y[mask]
+    return (x[:n_train], y[:n_train]), (x[n_train:], y[n_train:])
+
+
+def early_stopping_epoch(val_loss, patience: int = 0, min_delta: float = 0.0):
+    """Where ``keras.callbacks.EarlyStopping(monitor="val_loss", mode="min")`` stops.
+
+    Keras' rule: after each epoch, a loss below ``best - min_delta`` becomes the new best
+    and resets the wait; otherwise the wait grows, and training stops at the epoch where
+    it reaches ``patience`` (so ``patience`` epochs after the best one). With
+    ``restore_best_weights=True`` the model returned is the one of the best epoch.
+
+    Parameters
+    ----------
+    val_loss : 1-D array_like
+        The validation loss after each epoch.
+    patience : int
+        Epochs without improvement to wait, ``>= 0``.
+    min_delta : float
+        The smallest decrease counted as an improvement, ``>= 0``.
+
+    Returns
+    -------
+    stopped_epoch : int or None
+        The (0-based) epoch after which training stops; ``None`` if it never stops early.
+    best_epoch : int
+        The epoch with the best loss seen up to the stop.
+    """
+    v = np.asarray(val_loss, dtype=float) if not isinstance(val_loss, (str, bytes)) else None
+    if v is None or v.ndim != 1 or v.size == 0:
+        raise ValueError("val_loss must be a non-empty 1-D sequence of numbers")
+    patience = _integer(patience, "patience", low=0)
+    min_delta = _number(min_delta, "min_delta", low=0.0)
+    best, best_epoch, wait = np.inf, 0, 0
+    for epoch, current in enumerate(v):
+        wait += 1
+        if current - min_delta < best:
+            best, best_epoch, wait = current, epoch, 0
+            continue
+        if wait >= patience and epoch > 0:
+            return epoch, best_epoch
+    return None, best_epoch
+
+
+@lru_cache(maxsize=2)
+def early_stopping_run(seed: int = SEED, epochs: int = 1500):
+    """One wide network (2 → 32 → 1, lr 0.02) trained long on 60 noisy dots; every epoch recorded."""
+    (xt, yt), (xv, yv) = noisy_dots(seed=seed)
+    return train_mlp(xt, yt, x_val=xv, y_val=yv, hidden=32, lr=0.02, epochs=epochs, seed=seed, record=True)
+
+
+@lru_cache(maxsize=256)
+def early_stopping_view(patience: int = 20, seed: int = SEED):
+    """What the early-stopping figure draws for one ``patience``.
+
+    Returns
+    -------
+    dict
+        ``train_mse``, ``val_mse`` (epochs,), ``stopped`` (epoch or None), ``best``
+        (restored epoch), ``epochs``, the points and the decision grids ``probs`` (2, m, m)
+        of the restored best model and of the model trained to the end, and their
+        validation MSEs ``val_best``, ``val_end``.
+    """
+    runs = early_stopping_run(seed)
+    stopped, best = early_stopping_epoch(runs.val_mse[0], patience)
+    last = runs.loss.shape[1] - 1
+    restored = best if stopped is not None else last
+    (xt, yt), (xv, yv) = noisy_dots(seed=seed)
+    xx, yy, p_best = decision_grid(runs, epoch=restored)
+    _, _, p_end = decision_grid(runs, epoch=last)
+    out = {"train_mse": runs.train_mse[0], "val_mse": runs.val_mse[0], "stopped": stopped, "best": restored,
+           "patience": patience, "epochs": last + 1, "x_train": xt, "y_train": yt, "x_val": xv, "y_val": yv,
+           "xx": xx, "yy": yy, "probs": np.stack([p_best[0], p_end[0]]),
+           "val_best": float(runs.val_mse[0, restored]), "val_end": float(runs.val_mse[0, last])}
+    _readonly(*[v for v in out.values() if isinstance(v, np.ndarray)])
+    return out

@@ -1,0 +1,100 @@
+"""setup(), lazy TensorFlow, checkers and the LivePlot widget."""
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import course_lib
+from course_lib import checks, widgets
+
+
+def test_import_course_lib_does_not_import_tensorflow():
+    code = ("import sys, course_lib, course_lib.activations, course_lib.data, course_lib.widgets, "
+            "course_lib.checks, course_lib.plots; print('tensorflow' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_import_tf_is_silent_and_seeded():
+    code = ("import course_lib; course_lib.setup(7); tf = course_lib.import_tf(); "
+            "print(float(tf.random.uniform([])))")
+    runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                           env={k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"})
+            for _ in range(2)]
+    assert runs[0].stdout == runs[1].stdout
+    assert runs[0].stderr == "", runs[0].stderr
+
+
+def test_setup_seeds_numpy_and_validates():
+    course_lib.setup(3, plots=False)
+    a = np.random.rand(3)
+    course_lib.setup(3, plots=False)
+    np.testing.assert_array_equal(a, np.random.rand(3))
+    assert course_lib.current_seed() == 3
+    np.testing.assert_array_equal(course_lib.rng().random(2), np.random.default_rng(3).random(2))
+    for bad in (-1, 1.5, "1", True):
+        with pytest.raises(ValueError, match="seed"):
+            course_lib.setup(bad)
+
+
+def _square(x):
+    return np.asarray(x) ** 2
+
+
+def test_check_function_passes_reports_and_waits(capsys):
+    assert checks.check_function(lambda x: np.asarray(x) ** 2, _square, [1.0, np.arange(3.0)], name="sq")
+    assert "all 2 cases" in capsys.readouterr().out
+
+    def stub(x):
+        raise NotImplementedError()
+    assert checks.check_function(stub, _square, [1.0]) is False
+    assert "not implemented yet" in capsys.readouterr().out
+
+    with pytest.raises(checks.ExerciseError, match=r"case 2 \(sq\(\[0., 1., 2.\]\)\): expected \[0., 1., 4.\], got \[0., 2., 4.\]"):
+        checks.check_function(lambda x: np.asarray(x) * 2, _square, [2.0, np.arange(3.0)], name="sq")
+    with pytest.raises(checks.ExerciseError, match="expected shape"):
+        checks.check_function(lambda x: np.zeros(2), _square, [np.arange(3.0)])
+    with pytest.raises(checks.ExerciseError, match="raised ZeroDivisionError"):
+        checks.check_function(lambda x: 1 / 0, _square, [1.0])
+
+
+def test_check_function_cases_forms():
+    ref = lambda a, b=1: a * b
+    assert checks.check_function(ref, ref, [(2, 3), ((2,), {"b": 5}), {"a": 1, "b": 2}, 4])
+    with pytest.raises(ValueError, match="cases"):
+        checks.check_function(ref, ref, [])
+    with pytest.raises(TypeError, match="student"):
+        checks.check_function(None, ref, [1])
+
+
+def test_liveplot_redraws_and_has_a_static_fallback():
+    calls = []
+
+    def compute(a, n):
+        calls.append((a, n))
+        x = np.linspace(0, 1, 50)
+        return x, a * x ** n
+
+    def draw(data, ax):
+        ax.plot(*data)
+
+    w = widgets.LivePlot(compute, draw, {"a": widgets.slider(1.0, 0, 2, 0.1, "a"),
+                                         "n": widgets.int_slider(2, 1, 5, "n")},
+                         caption=lambda d: f"max {d[1].max():.2f}")
+    first = w.image.value
+    assert calls == [(1.0, 2)] and first[:4] == b"\x89PNG"
+    w.controls["a"].value = 1.5
+    assert calls[-1] == (1.5, 2) and w.image.value != first
+    w.set(a=0.5, n=3)
+    assert calls[-1] == (0.5, 3) and len(calls) == 3  # one redraw for two values
+    assert w.text.value.endswith("max 0.50</pre>")
+    bundle = w._repr_mimebundle_()
+    assert bundle["text/plain"].startswith("LivePlot(a=0.5, n=3)")
+    assert "image/png" in bundle and "application/vnd.jupyter.widget-view+json" in bundle
+    with pytest.raises(ValueError, match="unknown control"):
+        w.set(b=1)
+    with pytest.raises(ValueError, match="controls"):
+        widgets.LivePlot(compute, draw, {})
