@@ -11,11 +11,15 @@ value TensorFlow's autodiff uses at the kinks (e.g. ReLU'(0) = 0).
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 __all__ = ["sigmoid", "tanh", "relu", "leaky_relu", "prelu", "rrelu", "elu", "softplus", "softsign",
            "softmax", "derivative", "NAMES", "PARAMETERS", "properties", "relu_features_fit",
-           "linear_stack_collapse", "curve_data", "softmax_temperature"]
+           "linear_stack_collapse", "curve_data", "softmax_temperature", "mlp_init", "mlp_loss_and_grads",
+           "train_mlp", "gradient_norms", "gradient_norm_table", "dead_relu_sweep", "zero_centred_comparison",
+           "properties_table", "compare_with_keras"]
 
 #: The ten activations of the chapter, in the order the notes present them.
 NAMES = ("sigmoid", "tanh", "relu", "leaky_relu", "prelu", "rrelu", "elu", "softplus", "softsign", "softmax")
@@ -514,3 +518,66 @@ def zero_centred_comparison(activations=("sigmoid", "tanh"), seeds=range(5), lr=
     return {a: np.mean([train_mlp(X, y, a, hidden=hidden, lr=lr, epochs=epochs, seed=s,
                                   init_scale="lecun")["loss"] for s in seeds], axis=0)
             for a in activations}
+
+
+def properties_table(names=NAMES) -> str:
+    """:func:`properties` of every activation as a fixed-width text table."""
+    def rng(r):
+        return "(" + ", ".join("inf" if v == np.inf else "-inf" if v == -np.inf else f"{v:g}" for v in r) + ")"
+    cols = ("bounded", "monotonic", "zero_centred", "smooth", "identity_near_0")
+    lines = [f"{'function':<11}{'range':<14}" + "".join(f"{c:>16}" for c in cols)]
+    for n in names:
+        p = properties(n)
+        lines.append(f"{n:<11}{rng(p['range']):<14}" + "".join(f"{('yes' if p[c] else 'no'):>16}" for c in cols))
+    return "\n".join(lines)
+
+
+@functools.lru_cache(maxsize=4)
+def gradient_norm_table(max_depth=30, activations=("sigmoid", "tanh", "relu"), width=32, seed=0):
+    """:func:`gradient_norms` for every depth 1..max_depth: ``{depth: {activation: norms}}`` (cached)."""
+    return {d: {a: gradient_norms(a, d, width=width, seed=seed) for a in activations}
+            for d in range(1, max_depth + 1)}
+
+
+def compare_with_keras(seed=0, n=1000):
+    """Largest |ours − TensorFlow| for every activation's value and derivative on random inputs.
+
+    Values against ``keras.activations`` (PReLU: ``keras.layers.PReLU``; RReLU in inference:
+    ``tf.nn.leaky_relu`` with the mean slope), derivatives against ``tf.GradientTape``.
+    Inputs are float64 normal with standard deviation 4.
+
+    Returns
+    -------
+    list of (name, max value difference, max derivative difference)
+    """
+    from . import import_tf
+
+    tf = import_tf()
+    import keras
+
+    x = np.random.default_rng(seed).normal(scale=4.0, size=(n // 10, 10))
+    mean_slope = (1 / 8 + 1 / 3) / 2
+    theirs = {
+        "sigmoid": (keras.activations.sigmoid, {}), "tanh": (keras.activations.tanh, {}),
+        "relu": (keras.activations.relu, {}), "leaky_relu": (keras.activations.leaky_relu, {}),
+        "prelu": (lambda t: keras.layers.PReLU(alpha_initializer=keras.initializers.Constant(0.25),
+                                               dtype="float64")(t), {"alpha": 0.25}),
+        "rrelu": (lambda t: tf.nn.leaky_relu(t, mean_slope), {}),
+        "elu": (keras.activations.elu, {}), "softplus": (keras.activations.softplus, {}),
+        "softsign": (keras.activations.softsign, {}), "softmax": (keras.activations.softmax, {}),
+    }
+    rows = []
+    for name in NAMES:
+        fn, params = theirs[name]
+        t = tf.constant(x)
+        with tf.GradientTape() as tape:
+            tape.watch(t)
+            y = fn(t)
+        if name == "softmax":
+            jac = tape.batch_jacobian(y, t).numpy()
+            d_diff = np.max(np.abs(derivative(name, x) - jac))
+        else:
+            d_diff = np.max(np.abs(derivative(name, x, **params) - tape.gradient(y, t).numpy()))
+        v_diff = np.max(np.abs(_apply(name, x, **params) - y.numpy()))
+        rows.append((name, float(v_diff), float(d_diff)))
+    return rows

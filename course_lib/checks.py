@@ -16,11 +16,32 @@ from collections.abc import Callable, Iterable, Mapping
 
 import numpy as np
 
-__all__ = ["ExerciseError", "check_function", "check_value"]
+__all__ = ["ExerciseError", "CheckResult", "check_function", "check_value"]
 
 
 class ExerciseError(AssertionError):
     """A student's answer gave a wrong result; the message says on which case."""
+
+
+class CheckResult:
+    """Truthy when the exercise passed; shows nothing in a notebook (the checker already printed)."""
+
+    def __init__(self, ok: bool):
+        self.ok = bool(ok)
+
+    def __bool__(self):
+        return self.ok
+
+    def __eq__(self, other):
+        return bool(self) == other
+
+    __hash__ = None
+
+    def __repr__(self):
+        return f"CheckResult(ok={self.ok})"
+
+    def _ipython_display_(self):
+        pass
 
 
 def _show(v, limit=120) -> str:
@@ -66,8 +87,8 @@ def check_function(student: Callable, reference: Callable, cases: Iterable, *, n
 
     Returns
     -------
-    bool
-        ``True`` when every case matches, ``False`` when the exercise is not attempted yet.
+    CheckResult
+        Truthy when every case matches, falsy when the exercise is not attempted yet.
 
     Raises
     ------
@@ -87,20 +108,20 @@ def check_function(student: Callable, reference: Callable, cases: Iterable, *, n
             got = student(*args, **kwargs)
         except NotImplementedError:
             print(f"✗ {name}: not implemented yet. Replace `raise NotImplementedError()` with your code and run again.")
-            return False
+            return CheckResult(False)
         except Exception as exc:  # the student's error, reported with the case that caused it
             raise ExerciseError(f"{name}: case {i} ({name}({_describe_args(args, kwargs)})) raised "
                                 f"{type(exc).__name__}: {exc}") from exc
         _compare(name, i, args, kwargs, expected, got, rtol, atol)
     print(f"✓ {name}: all {len(cases)} cases match the reference.")
-    return True
+    return CheckResult(True)
 
 
 def check_value(got, expected, *, name: str = "your answer", rtol: float = 1e-6, atol: float = 1e-8) -> bool:
     """Compare one value (a number or an array) with the expected one."""
     _compare(name, None, (), {}, expected, got, rtol, atol)
     print(f"✓ {name} is right.")
-    return True
+    return CheckResult(True)
 
 
 def _compare(name, i, args, kwargs, expected, got, rtol, atol):

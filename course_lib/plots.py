@@ -132,7 +132,7 @@ def draw_dead_units(data, axes):
         ax_loss.plot(run["loss"], lw=2, label=name, color=COLORS[i])
     ax_dead.set_ylim(-0.03, 1.03)
     ax_dead.set_xlabel("epoch")
-    ax_dead.set_ylabel("fraction of units never active")
+    ax_dead.set_ylabel("units with z <= 0 on every sample")
     ax_loss.set_yscale("log")
     ax_loss.set_xlabel("epoch")
     ax_loss.set_ylabel("cross-entropy loss")
@@ -148,3 +148,104 @@ def draw_softmax_bars(data, ax):
     ax.set_ylim(0, 1.1)
     ax.set_ylabel("probability")
     ax.set_title(f"softmax(z / T), T = {T:.2f}")
+
+
+# ======================================================================================
+# Chapter 01 – network complexity
+# ======================================================================================
+# (appended after chapter 03's section: this file is append-only while chapters are written)
+
+_CX_SERIES = (("FLOPs", 0), ("params", 1), ("feature-map bytes", 2))  # (label, colour index)
+_CX_TICKS = ([1e0, 1e2, 1e4, 1e6, 1e8, 1e10], ["1", "100", "10k", "1M", "100M", "10G"])
+
+
+def _cx_log_axis(ax, axis, lim):
+    """A log axis with fixed plain-text ticks: mathtext tick labels cost milliseconds per redraw."""
+    from matplotlib.ticker import FixedFormatter, FixedLocator, NullLocator
+
+    a = ax.yaxis if axis == "y" else ax.xaxis
+    (ax.set_yscale if axis == "y" else ax.set_xscale)("log")
+    (ax.set_ylim if axis == "y" else ax.set_xlim)(*lim)
+    ticks, labels = _CX_TICKS
+    a.set_major_locator(FixedLocator(ticks))
+    a.set_major_formatter(FixedFormatter(labels))
+    a.set_minor_locator(NullLocator())
+
+
+def _cx_key(ax, labels_colors, x0=0.42, dx=0.17):
+    """A legend made of three coloured words (a matplotlib legend costs ~10 ms per redraw)."""
+    for i, (label, c) in enumerate(labels_colors):
+        ax.text(x0 + dx * i, 0.97, "■ " + label, color=c, transform=ax.transAxes, fontsize=8, va="top")
+
+
+def draw_complexity_bars(table, ax, slots=8, ylim=(1, 1e11)):
+    """Per-layer FLOPs, parameters and feature-map bytes of a :class:`course_lib.complexity.LayerTable`.
+
+    Grouped bars on a log axis whose limits never change (``slots`` layer positions, ``ylim``), so
+    a slider move shows growth as taller bars rather than as a rescaled axis. Zero values (a
+    Flatten's FLOPs) get no bar.
+    """
+    x = np.arange(len(table))
+    cols = (table.flops, table.params, table.memory)
+    for i, ((label, c), values) in enumerate(zip(_CX_SERIES, cols)):
+        v = np.asarray(values, dtype=float)
+        ax.bar(x + (i - 1) * 0.27, np.where(v > 0, v, np.nan), 0.27, color=COLORS[c])
+    _cx_log_axis(ax, "y", ylim)
+    ax.set_xlim(-0.6, max(slots, len(table)) - 0.4)
+    ax.set_xticks(x, table.names, fontsize=8)
+    ax.set_ylabel("count / bytes (log)")
+    _cx_key(ax, [(label, COLORS[c]) for label, c in _CX_SERIES])
+    return ax
+
+
+def draw_layer_shares(table, ax):
+    """Each layer's share (%) of the model's parameters and of its FLOPs, side by side."""
+    x = np.arange(len(table))
+    p = 100 * table.params / max(table.total_params, 1)
+    f = 100 * table.flops / max(table.total_flops, 1)
+    ax.bar(x - 0.2, p, 0.4, label="share of parameters", color=COLORS[1])
+    ax.bar(x + 0.2, f, 0.4, label="share of FLOPs", color=COLORS[0])
+    ax.set_xticks(x, table.names, fontsize=8)
+    ax.set_ylabel("% of the model's total")
+    ax.set_ylim(0, 100)
+    ax.legend(loc="upper center", fontsize=8)
+    if table.title:
+        ax.set_title(table.title.split(":")[0])
+    return ax
+
+
+def draw_architectures(data, ax):
+    """``data = {model name: (params, FLOPs, feature-map bytes)}``: grouped bars on a log axis."""
+    names = list(data)
+    vals = np.array([data[n] for n in names], dtype=float)
+    x = np.arange(len(names))
+    for i, (label, c) in enumerate((("params", 1), ("FLOPs", 0), ("feature-map bytes", 2))):
+        ax.bar(x + (i - 1) * 0.27, vals[:, i], 0.27, label=label, color=COLORS[c])
+    ax.set_yscale("log")
+    ax.set_ylim(1e3, 1e10)
+    ax.set_xticks(x, names, fontsize=8)
+    ax.set_ylabel("count / bytes (log)")
+    ax.legend(loc="upper left", fontsize=8, ncols=3)
+    return ax
+
+
+def draw_latency_vs_flops(data, ax):
+    """``data = {model name: (FLOPs, seconds)}``: measured latency against FLOPs, log-log.
+
+    The dashed line is ``time = FLOPs / rate`` at the best rate any of the models reached: a
+    model on it turns FLOPs into time as efficiently as the best one; above it, time goes to
+    memory traffic and per-layer overhead rather than arithmetic.
+    """
+    names = list(data)
+    fl = np.array([data[n][0] for n in names], dtype=float)
+    ms = np.array([data[n][1] for n in names], dtype=float) * 1e3
+    ax.loglog(fl, ms, "o", ms=7, color=COLORS[0])
+    for n, a, b in zip(names, fl, ms):
+        ax.annotate(n, (a, b), textcoords="offset points", xytext=(6, 3), fontsize=8)
+    rate = np.max(fl / ms)
+    xs = np.geomspace(fl.min() / 2, fl.max() * 2, 10)
+    ax.loglog(xs, xs / rate, "--", color="0.5", lw=1, label=f"time ∝ FLOPs at the best rate ({rate / 1e6:.0f} GFLOP/s)")
+    ax.set_xlabel("FLOPs per image (TensorFlow profiler convention)")
+    ax.set_ylabel("latency per image (ms)")
+    ax.legend(loc="upper left", fontsize=8)
+    return ax

@@ -25,7 +25,7 @@ from collections.abc import Callable, Mapping
 import ipywidgets as W
 from matplotlib.figure import Figure
 
-__all__ = ["LivePlot", "slider", "int_slider", "log_slider", "dropdown", "checkbox", "figure_png"]
+__all__ = ["LivePlot", "slider", "int_slider", "log_slider", "choice_slider", "dropdown", "checkbox", "figure_png"]
 
 
 def figure_png(fig: Figure, dpi: float | None = None) -> bytes:
@@ -57,6 +57,12 @@ def log_slider(value, min, max, description, base=10, step=0.1, readout_format="
     return W.FloatLogSlider(value=value, min=min, max=max, base=base, step=step,
                             description=description, readout_format=readout_format,
                             layout=_LAYOUT, style=_STYLE)
+
+
+def choice_slider(options, value, description):
+    """A slider over a fixed list of values (e.g. the learning rates a run was precomputed for)."""
+    return W.SelectionSlider(options=list(options), value=value, description=description,
+                             layout=_LAYOUT, style=_STYLE)
 
 
 def dropdown(options, value, description):

@@ -50,7 +50,7 @@ def test_check_function_passes_reports_and_waits(capsys):
 
     def stub(x):
         raise NotImplementedError()
-    assert checks.check_function(stub, _square, [1.0]) is False
+    assert not checks.check_function(stub, _square, [1.0])
     assert "not implemented yet" in capsys.readouterr().out
 
     with pytest.raises(checks.ExerciseError, match=r"case 2 \(sq\(\[0., 1., 2.\]\)\): expected \[0., 1., 4.\], got \[0., 2., 4.\]"):
