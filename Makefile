@@ -12,6 +12,9 @@ NBVAL  := --nbval-current-env --nbval-cell-timeout=300 -p no:cacheprovider
 
 .PHONY: help setup lab test unit notebooks lint student solutions clean
 
+# Tests run offline: course_lib blocks any connection that is not to this machine.
+test unit notebooks: export NN_OPT_LAB_OFFLINE = 1
+
 help:
 	@sed -n 's/^#   //p' Makefile
 	@echo "  make setup      create .venv and install the course into it"
@@ -56,7 +59,7 @@ solutions: setup
 	$(PY) -m course_lib.notebooks execute
 	$(PY) -m course_lib.student
 
+# Build artefacts only. Never a notebook, not even .ipynb_checkpoints (a student's "revert" copies).
 clean:
 	rm -rf build .pytest_cache .ruff_cache .hypothesis
 	find . -path ./.venv -prune -o -name __pycache__ -type d -print -exec rm -rf {} +
-	find . -path ./.venv -prune -o -name .ipynb_checkpoints -type d -print -exec rm -rf {} +
