@@ -10,7 +10,7 @@ JOBS   ?= 2
 PYTEST := $(PY) -m pytest -q -n $(JOBS) --dist loadfile
 NBVAL  := --nbval-current-env --nbval-cell-timeout=300 -p no:cacheprovider
 
-.PHONY: help setup lab test unit notebooks lint student solutions clean
+.PHONY: help setup lab test unit notebooks lint student solutions clean bench
 
 # Tests run offline: course_lib blocks any connection that is not to this machine.
 test unit notebooks: export NN_OPT_LAB_OFFLINE = 1
@@ -63,3 +63,7 @@ solutions: setup
 clean:
 	rm -rf build .pytest_cache .ruff_cache .hypothesis
 	find . -path ./.venv -prune -o -name __pycache__ -type d -print -exec rm -rf {} +
+
+# How fast the course feels (issue 9): writes benchmarks/RESULTS.md. Run on an otherwise idle machine.
+bench: setup
+	$(PY) benchmarks/run.py

@@ -126,6 +126,8 @@ class LivePlot(W.VBox):
         box = W.VBox(list(self.controls.values()))
         super().__init__([box, self.image, self.text])
         self.refresh()
+        # The constrained layout costs more than the drawing itself; lay out once, then freeze it.
+        self.fig.set_layout_engine("none")
 
     # -- the update path (a slider move ends here) ---------------------------------
     def params(self) -> dict:

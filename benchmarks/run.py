@@ -1,0 +1,248 @@
+"""`make bench`: how fast the course feels, measured on this machine.
+
+Writes benchmarks/RESULTS.md (tables, machine, date), benchmarks/results.json and
+benchmarks/run_all.png. Sections:
+
+1. Run All per notebook (fresh kernel, median of 3): kernel start, set-up cell, the rest.
+2. Slider latency: every LivePlot control of every solution, value change -> redrawn PNG.
+3. The course's experiments through course_lib vs written the course's way (TF eager).
+4. From-scratch optimizers vs keras.optimizers on 2-D trajectories.
+5. `import course_lib` (TensorFlow must stay unimported).
+
+Usage: python benchmarks/run.py [--quick] [--only SECTION ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+
+from course_lib.notebooks import chapter_notebooks, solution_notebooks  # noqa: E402
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+SLIDER_PROBE = r'''
+import gc, json, time
+import numpy as np
+import ipywidgets as W
+from course_lib.widgets import LivePlot
+
+def _values(ctl, n):
+    if isinstance(ctl, (W.SelectionSlider, W.Dropdown, W.SelectionRangeSlider, W.ToggleButtons, W.RadioButtons)):
+        opts = [o[1] if isinstance(o, tuple) else o for o in ctl.options]
+        return (opts * (n // max(len(opts), 1) + 1))[:n]
+    if isinstance(ctl, W.Checkbox):
+        return [not ctl.value, ctl.value] * (n // 2)
+    if isinstance(ctl, W.FloatLogSlider):
+        return list(ctl.base ** np.linspace(ctl.min, ctl.max, n))
+    if isinstance(ctl, (W.IntSlider, W.BoundedIntText)):
+        return list(np.linspace(ctl.min, ctl.max, n).round().astype(int))
+    return list(np.linspace(ctl.min, ctl.max, n))
+
+_res = []
+_plots = sorted((o for o in gc.get_objects() if isinstance(o, LivePlot)), key=lambda o: o.model_id)
+for _k, _w in enumerate(_plots):
+    for _name, _ctl in _w.controls.items():
+        _default, _times = _ctl.value, []
+        for _v in _values(_ctl, __N__):
+            if _v == _ctl.value:
+                continue
+            _t = time.perf_counter()
+            _ctl.value = _v
+            _times.append(time.perf_counter() - _t)
+        _ctl.value = _default
+        if _times:
+            _res.append({"plot": _k, "label": str(_w._repr_mimebundle_()["text/plain"]).splitlines()[0][:60],
+                         "control": _name, "n": len(_times), "median_ms": 1e3 * float(np.median(_times)),
+                         "p95_ms": 1e3 * float(np.percentile(_times, 95))})
+print("SLIDERS" + json.dumps(_res))
+'''
+
+
+def _client(path):
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(path, as_version=4)
+    return nb, NotebookClient(nb, timeout=600, kernel_name="python3", allow_errors=True,
+                              resources={"metadata": {"path": str(path.parent)}})
+
+
+def time_notebook(path, slider_values=0):
+    """One Run All in a fresh kernel: (kernel start s, set-up cell s, other cells s, slider rows)."""
+    import nbformat
+
+    nb, client = _client(path)
+    t0 = time.perf_counter()
+    with client.setup_kernel():
+        kernel = time.perf_counter() - t0
+        code = [(i, c) for i, c in enumerate(nb.cells) if c.cell_type == "code"]
+        times = []
+        for i, cell in code:
+            t = time.perf_counter()
+            client.execute_cell(cell, i)
+            times.append(time.perf_counter() - t)
+        rows = []
+        if slider_values:
+            probe = nbformat.v4.new_code_cell(SLIDER_PROBE.replace("__N__", str(slider_values)))
+            nb.cells.append(probe)
+            client.execute_cell(probe, len(nb.cells) - 1)
+            for out in probe.outputs:
+                if out.get("name") == "stdout" and "SLIDERS" in out.get("text", ""):
+                    rows = json.loads(out["text"].split("SLIDERS", 1)[1])
+    return kernel, times[0], sum(times[1:]), rows
+
+
+def bench_run_all(repeats=3, slider_values=40):
+    results, sliders = [], []
+    for path in solution_notebooks() + chapter_notebooks():
+        runs = []
+        for r in range(repeats):
+            k, setup, rest, rows = time_notebook(path, slider_values if (r == 0 and path.parent.name == "solutions") else 0)
+            runs.append((k, setup, rest))
+            if rows:
+                sliders += [{"notebook": path.stem, **row} for row in rows]
+        med = lambda j: statistics.median(x[j] for x in runs)  # noqa: E731
+        total = statistics.median(sum(x) for x in runs)
+        results.append({"notebook": f"{path.parent.name}/{path.name}", "kernel_s": med(0), "setup_s": med(1),
+                        "cells_s": med(2), "total_s": total})
+        print(f"  {path.parent.name}/{path.name}: {total:.1f} s", flush=True)
+    return results, sliders
+
+
+def bench_import(repeats=5):
+    def once(code):
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+        return json.loads(out.stdout.strip().splitlines()[-1])
+
+    lib = [once("import time,sys,json;t=time.perf_counter();import course_lib, course_lib.activations, "
+                "course_lib.widgets, course_lib.plots;print(json.dumps([time.perf_counter()-t, "
+                "'tensorflow' in sys.modules]))") for _ in range(repeats)]
+    tf = [once("import time,json;t=time.perf_counter();import course_lib;course_lib.import_tf();"
+               "print(json.dumps([time.perf_counter()-t, True]))") for _ in range(3)]
+    return {"course_lib_s": statistics.median(x[0] for x in lib), "tf_imported": any(x[1] for x in lib),
+            "tensorflow_s": statistics.median(x[0] for x in tf)}
+
+
+def bench_experiments():
+    """Section 3 and 4: delegated to the chapter modules' own timing helpers when present."""
+    rows = []
+    try:
+        from benchmarks import experiments as ex
+    except ImportError as exc:  # pragma: no cover
+        return [{"experiment": "unavailable", "note": str(exc)}]
+    for fn in ex.ALL:
+        print(f"  {fn.__name__} ...", flush=True)
+        rows.append(fn())
+    return rows
+
+
+def _machine():
+    try:
+        cpu = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name"))
+    except (OSError, StopIteration):
+        cpu = platform.processor() or "unknown"
+    from importlib.metadata import version
+
+    return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(),
+            "numpy": version("numpy"), "tensorflow": version("tensorflow"), "keras": version("keras"),
+            "platform": platform.platform(), "date": datetime.date.today().isoformat()}
+
+
+def write_report(res):
+    lines = ["# Benchmarks", "", f"Measured by `make bench` on {res['machine']['date']}: "
+             f"{res['machine']['cpu']}, {res['machine']['cores']} cores, Python {res['machine']['python']}, "
+             f"numpy {res['machine']['numpy']}, TensorFlow {res['machine']['tensorflow']}, Keras {res['machine']['keras']}.",
+             "Targets (issue 9): Run All ≤ 15 s per notebook; slider median ≤ 50 ms and p95 ≤ 100 ms; "
+             "course's experiments ≥ 100× faster than the course's TF-eager code.", ""]
+    if "import" in res:
+        imp = res["import"]
+        lines += ["## `import course_lib`", "",
+                  f"`import course_lib` (+ activations, widgets, plots): **{imp['course_lib_s'] * 1e3:.0f} ms**, "
+                  f"TensorFlow imported: **{'yes' if imp['tf_imported'] else 'no'}**. "
+                  f"TensorFlow's own import through `course_lib.import_tf()`: {imp['tensorflow_s']:.1f} s "
+                  "(the floor of any notebook that trains or checks against TF).", ""]
+    if "run_all" in res:
+        lines += ["## Run All per notebook (fresh kernel, median of 3)", "",
+                  "| notebook | kernel start s | set-up cell s | other cells s | total s | ≤ 15 s |", "|---|---|---|---|---|---|"]
+        for r in res["run_all"]:
+            lines.append(f"| {r['notebook']} | {r['kernel_s']:.2f} | {r['setup_s']:.2f} | {r['cells_s']:.2f} | "
+                         f"{r['total_s']:.2f} | {'yes' if r['total_s'] <= 15 else '**no**'} |")
+        lines += ["", "![Run All](run_all.png)", ""]
+    if "sliders" in res:
+        lines += ["## Slider latency (value change → redrawn PNG, in the kernel)", "",
+                  "| notebook | plot | control | moves | median ms | p95 ms | target met |", "|---|---|---|---|---|---|---|"]
+        for r in res["sliders"]:
+            ok = r["median_ms"] <= 50 and r["p95_ms"] <= 100
+            lines.append(f"| {r['notebook']} | {r['label']} | {r['control']} | {r['n']} | {r['median_ms']:.1f} | "
+                         f"{r['p95_ms']:.1f} | {'yes' if ok else '**no**'} |")
+        lines.append("")
+    if "experiments" in res:
+        lines += ["## The course's experiments and Keras comparisons", "",
+                  "| experiment | course_lib s | reference s | reference | speed-up | same numbers |", "|---|---|---|---|---|---|"]
+        for r in res["experiments"]:
+            if "ours_s" in r:
+                lines.append(f"| {r['experiment']} | {r['ours_s']:.3f} | {r['theirs_s']:.2f} | {r['reference']} | "
+                             f"**{r['theirs_s'] / r['ours_s']:.0f}×** | {r['agreement']} |")
+            else:
+                lines.append(f"| {r['experiment']} | – | – | – | – | {r.get('note', '')} |")
+        lines.append("")
+    (HERE / "RESULTS.md").write_text("\n".join(lines))
+
+
+def plot_run_all(rows):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    names = [r["notebook"].replace(".ipynb", "") for r in rows]
+    fig, ax = plt.subplots(figsize=(8, 0.35 * len(rows) + 1.2), layout="constrained")
+    left = [0.0] * len(rows)
+    for key, label in (("kernel_s", "kernel start"), ("setup_s", "set-up cell"), ("cells_s", "other cells")):
+        vals = [r[key] for r in rows]
+        ax.barh(names, vals, left=left, label=label)
+        left = [a + b for a, b in zip(left, vals)]
+    ax.axvline(15, color="k", ls="--", lw=1, label="target 15 s")
+    ax.invert_yaxis()
+    ax.set_xlabel("seconds (median of 3)")
+    ax.legend(loc="lower right", fontsize=8)
+    fig.savefig(HERE / "run_all.png", dpi=100)
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--quick", action="store_true", help="1 repeat, fewer slider values (a smoke run)")
+    p.add_argument("--only", nargs="*", choices=["import", "run_all", "experiments"], default=None)
+    a = p.parse_args(argv)
+    only = set(a.only or ["import", "run_all", "experiments"])
+    res = {"machine": _machine()}
+    if "import" in only:
+        print("import course_lib ...", flush=True)
+        res["import"] = bench_import()
+    if "run_all" in only:
+        print("Run All + sliders ...", flush=True)
+        res["run_all"], res["sliders"] = bench_run_all(1 if a.quick else 3, 12 if a.quick else 40)
+        plot_run_all(res["run_all"])
+    if "experiments" in only:
+        print("experiments ...", flush=True)
+        res["experiments"] = bench_experiments()
+    (HERE / "results.json").write_text(json.dumps(res, indent=1))
+    write_report(res)
+    print(f"wrote {HERE / 'RESULTS.md'}")
+
+
+if __name__ == "__main__":
+    main()
