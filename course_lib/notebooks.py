@@ -5,8 +5,8 @@ Usage::
     python -m course_lib.notebooks list               # every solution notebook, in chapter order
     python -m course_lib.notebooks execute [PATH...]  # run in place, keep outputs (default: all solutions)
 
-Executing strips saved widget state (the cell outputs already carry a static figure) and
-per-cell timing metadata, so re-running an unchanged notebook gives an unchanged file.
+Executing normalises the saved file (see :func:`normalize`): re-running an unchanged
+notebook gives an unchanged file.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import sys
 import time
 from pathlib import Path
 
-__all__ = ["ROOT", "solution_notebooks", "chapter_notebooks", "execute", "text_outputs", "main"]
+__all__ = ["ROOT", "solution_notebooks", "chapter_notebooks", "execute", "normalize", "text_outputs", "main"]
 
 #: The repository root (the folder holding ``course_lib/``).
 ROOT = Path(__file__).resolve().parent.parent
@@ -72,11 +72,44 @@ def execute(path: Path | str, *, timeout: int = 600, write: bool = True, kernel_
             os.environ.pop("TF_CPP_MIN_LOG_LEVEL", None)
         else:
             os.environ["TF_CPP_MIN_LOG_LEVEL"] = env_before
+    normalize(nb)
+    if write:
+        nbformat.write(nb, path)
+    return nb
+
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def normalize(nb):
+    """Make a saved notebook stable and readable without a kernel (in place; returns ``nb``).
+
+    * Widget views are dropped from outputs (their model ids change every run and point
+      to no saved state); the static PNG and text that :class:`~course_lib.widgets.LivePlot`
+      puts beside them remain, so every reader sees the figure. Re-running the cell
+      brings the live widget back.
+    * Adjacent stream outputs of the same name are merged (the kernel flushes on a timer,
+      so the same text can arrive in different chunks).
+    * Saved widget state and per-cell timing metadata are removed.
+    """
     nb.metadata.pop("widgets", None)
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
-    if write:
-        nbformat.write(nb, path)
+        if cell.cell_type != "code":
+            continue
+        merged = []
+        for out in cell.outputs:
+            data = out.get("data")
+            if data is not None and WIDGET_VIEW in data:
+                del data[WIDGET_VIEW]
+                if not data:
+                    continue
+            if (out.get("output_type") == "stream" and merged and merged[-1].get("output_type") == "stream"
+                    and merged[-1].get("name") == out.get("name")):
+                merged[-1]["text"] += out["text"]
+                continue
+            merged.append(out)
+        cell.outputs = merged
     return nb
 
 

@@ -156,7 +156,7 @@ def draw_softmax_bars(data, ax):
 # (appended after chapter 03's section: this file is append-only while chapters are written)
 
 _CX_SERIES = (("FLOPs", 0), ("params", 1), ("feature-map bytes", 2))  # (label, colour index)
-_CX_TICKS = ([1e0, 1e2, 1e4, 1e6, 1e8, 1e10], ["1", "100", "10k", "1M", "100M", "10G"])
+_CX_TICKS = ([1e0, 1e3, 1e6, 1e9], ["1", "1k", "1M", "1G"])  # few ticks: each costs ~1 ms per redraw
 
 
 def _cx_log_axis(ax, axis, lim):
@@ -183,22 +183,28 @@ def draw_complexity_bars(table, ax, slots=8, ylim=(1, 1e11)):
 
     Grouped bars on a log axis whose limits never change (``slots`` layer positions, ``ylim``), so
     a slider move shows growth as taller bars rather than as a rescaled axis. Zero values (a
-    Flatten's FLOPs) get no bar.
+    Flatten's FLOPs) get no bar. All bars are one ``PolyCollection`` (one artist instead of one
+    ``Rectangle`` per bar) so that a redraw stays around 30 ms.
     """
-    x = np.arange(len(table))
-    cols = (table.flops, table.params, table.memory)
-    for i, ((label, c), values) in enumerate(zip(_CX_SERIES, cols)):
-        v = np.asarray(values, dtype=float)
-        ax.bar(x + (i - 1) * 0.27, np.where(v > 0, v, np.nan), 0.27, color=COLORS[c])
+    from matplotlib.collections import PolyCollection
+
+    verts, colors = [], []
+    for i, ((_, c), values) in enumerate(zip(_CX_SERIES, (table.flops, table.params, table.memory))):
+        for x, v in enumerate(values):
+            if v > 0:
+                x0 = x + (i - 1.5) * 0.27
+                verts.append([(x0, ylim[0]), (x0, v), (x0 + 0.27, v), (x0 + 0.27, ylim[0])])
+                colors.append(COLORS[c])
+    ax.add_collection(PolyCollection(verts, facecolors=colors, edgecolors="none"), autolim=False)
     _cx_log_axis(ax, "y", ylim)
     ax.set_xlim(-0.6, max(slots, len(table)) - 0.4)
-    ax.set_xticks(x, table.names, fontsize=8)
+    ax.set_xticks(np.arange(len(table)), table.names, fontsize=8)
     ax.set_ylabel("count / bytes (log)")
     _cx_key(ax, [(label, COLORS[c]) for label, c in _CX_SERIES])
     return ax
 
 
-def draw_layer_shares(table, ax):
+def draw_layer_shares(table, ax, title=None):
     """Each layer's share (%) of the model's parameters and of its FLOPs, side by side."""
     x = np.arange(len(table))
     p = 100 * table.params / max(table.total_params, 1)
@@ -209,8 +215,7 @@ def draw_layer_shares(table, ax):
     ax.set_ylabel("% of the model's total")
     ax.set_ylim(0, 100)
     ax.legend(loc="upper center", fontsize=8)
-    if table.title:
-        ax.set_title(table.title.split(":")[0])
+    ax.set_title(title if title is not None else (table.title or "").split(":")[0])
     return ax
 
 
@@ -240,12 +245,655 @@ def draw_latency_vs_flops(data, ax):
     fl = np.array([data[n][0] for n in names], dtype=float)
     ms = np.array([data[n][1] for n in names], dtype=float) * 1e3
     ax.loglog(fl, ms, "o", ms=7, color=COLORS[0])
-    for n, a, b in zip(names, fl, ms):
-        ax.annotate(n, (a, b), textcoords="offset points", xytext=(6, 3), fontsize=8)
     rate = np.max(fl / ms)
     xs = np.geomspace(fl.min() / 2, fl.max() * 2, 10)
     ax.loglog(xs, xs / rate, "--", color="0.5", lw=1, label=f"time ∝ FLOPs at the best rate ({rate / 1e6:.0f} GFLOP/s)")
     ax.set_xlabel("FLOPs per image (TensorFlow profiler convention)")
     ax.set_ylabel("latency per image (ms)")
     ax.legend(loc="upper left", fontsize=8)
+    _cx_label_points(ax, names, fl, ms)
     return ax
+
+
+def _cx_label_points(ax, names, xs, ys):
+    """Name each point, trying four positions around it and keeping the first that overlaps nothing."""
+    fig = ax.figure
+    fig.draw_without_rendering()  # settle the layout so display coordinates are final
+    renderer = fig.canvas.get_renderer()
+    taken = [ax.transData.transform((x, y)) for x, y in zip(xs, ys)]
+    taken = [(px - 5, py - 5, px + 5, py + 5) for px, py in taken]  # the markers
+    spots = [((6, 4), "left", "bottom"), ((6, -4), "left", "top"), ((-6, 4), "right", "bottom"),
+             ((-6, -4), "right", "top")]
+    for i in np.argsort(xs):
+        for offset, ha, va in spots:
+            t = ax.annotate(names[i], (xs[i], ys[i]), textcoords="offset points", xytext=offset, ha=ha, va=va,
+                            fontsize=8, in_layout=False)
+            bb = t.get_window_extent(renderer)
+            box = (bb.x0, bb.y0, bb.x1, bb.y1)
+            inside = ax.bbox.x0 <= box[0] and box[2] <= ax.bbox.x1 and ax.bbox.y0 <= box[1] and box[3] <= ax.bbox.y1
+            if inside and not any(box[0] < o[2] and o[0] < box[2] and box[1] < o[3] and o[1] < box[3] for o in taken):
+                break
+            if (offset, ha, va) != spots[-1]:
+                t.remove()
+        taken.append(box)
+
+
+# ======================================================================================
+# Chapter 02 – learning-rate policies
+# ======================================================================================
+# (appended; compute halves in course_lib.schedules)
+
+__all__ += ["draw_schedules", "draw_quadratic_runs", "draw_training_runs", "draw_plateau"]
+
+
+def _lr_log_axis(ax, axis="y", subs=(1.0, 2.0, 5.0), numticks=8):
+    """A log axis labelled 0.01, 0.02, 0.05, ... in plain text, without minor ticks.
+
+    Tick labels dominate a redraw: mathtext labels (10^-2) and dozens of minor ticks cost
+    tens of milliseconds per log axis.
+    """
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
+
+    a = ax.yaxis if axis == "y" else ax.xaxis
+    (ax.set_yscale if axis == "y" else ax.set_xscale)("log")
+    a.set_major_locator(LogLocator(base=10, subs=subs, numticks=numticks))
+    a.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+    a.set_minor_locator(NullLocator())
+
+
+def draw_schedules(data, ax):
+    """Learning rate against step for ``data = {"steps", "curves": {label: lr}, "title"}``.
+
+    Optional keys: ``"colors"`` (label -> index in COLORS, so a curve keeps its colour when
+    others are switched off), ``"steps_post"`` (labels of piecewise-constant curves, drawn as
+    steps), ``"vlines"`` (steps to mark), ``"logy"``. One curve is named in the title, several
+    in a legend.
+    """
+    steps, curves = data["steps"], data["curves"]
+    colors, post = data.get("colors", {}), data.get("steps_post", ())
+    for i, (label, lr) in enumerate(curves.items()):
+        ax.plot(steps, lr, lw=1.8, label=label, color=COLORS[colors.get(label, i) % len(COLORS)],
+                drawstyle="steps-post" if label in post else "default")
+    for b in data.get("vlines", ()):
+        ax.axvline(b, color="0.5", lw=0.8, ls=":")
+    if data.get("logy"):
+        _lr_log_axis(ax)
+    else:
+        ax.set_ylim(bottom=0)
+    ax.set_xlim(steps[0], steps[-1])
+    ax.set_xlabel("step t")
+    ax.set_ylabel("learning rate")
+    if len(curves) == 1:
+        ax.set_title(next(iter(curves)), fontsize=8)
+    else:
+        ax.set_title(data.get("title", ""), fontsize=10)
+        if curves:
+            ax.legend(loc="upper right", fontsize=8)
+    return ax
+
+
+def draw_quadratic_runs(data, axes):
+    """``data = {"runs": {label: minimise_quadratic(...)}, ["reference": {label: run}]}``.
+
+    Three axes: w (optimum -1 dashed), loss (log) and the learning rate, per epoch;
+    reference runs are grey and dashed.
+    """
+    ax_w, ax_loss, ax_lr = axes
+    ax_w.axhline(-1, color="k", lw=0.8, ls="--")
+    series = [(label, r, COLORS[i % len(COLORS)], "-") for i, (label, r) in enumerate(data["runs"].items())]
+    series += [(label, r, "0.55", "--") for label, r in data.get("reference", {}).items()]
+    for label, r, c, ls in series:
+        ax_w.plot(np.arange(len(r["w_path"])), r["w_path"], lw=1.6, color=c, ls=ls)
+        ax_loss.plot(r["epoch"], np.maximum(r["loss"], 1e-16), lw=1.6, color=c, ls=ls)
+        ax_lr.plot(r["epoch"], r["lr"], lw=1.6, color=c, ls=ls, label=label)
+    ax_w.set_ylim(-12, 12)
+    ax_w.set_xlabel("epoch")
+    ax_w.set_ylabel("w (optimum -1, dashed)")
+    _lr_log_axis(ax_loss, subs=(1.0,), numticks=6)
+    ax_loss.set_xlabel("epoch")
+    ax_loss.set_ylabel("loss (w + 1)^2")
+    top = max(float(np.max(r["lr"])) for _, r, _, _ in series)
+    ax_lr.set_ylim(0, top * 1.6)
+    ax_lr.set_xlabel("epoch")
+    ax_lr.set_ylabel("learning rate")
+    ax_lr.legend(loc="upper right", fontsize=7)
+    return axes
+
+
+def draw_training_runs(data, axes):
+    """``data = {"runs": {name: TrainingRun}, ["title"]}``: learning rate per step and loss per epoch (log)."""
+    ax_lr, ax_loss = axes
+    runs = data["runs"]
+    for i, (name, run) in enumerate(runs.items()):
+        c = COLORS[i % len(COLORS)]
+        ax_lr.plot(run.epochs, run.lr, lw=1.4, color=c, label=name)
+        ax_loss.plot(np.arange(1, len(run.loss) + 1), run.loss, lw=1.4, color=c, label=name)
+    top = max((float(r.lr.max()) for r in runs.values()), default=1.0)
+    ax_lr.set_ylim(0, top * (1.15 + 0.08 * ((len(runs) + 2) // 3)))  # room for the legend above the curves
+    ax_lr.set_xlabel("epoch")
+    ax_lr.set_ylabel("learning rate")
+    _lr_log_axis(ax_loss)
+    ax_loss.set_xlabel("epoch")
+    ax_loss.set_ylabel("training loss (cross-entropy)")
+    if runs:
+        ax_lr.legend(loc="upper right", fontsize=7, ncols=min(3, len(runs)))
+    if data.get("title"):
+        ax_lr.set_title(data["title"], fontsize=10)
+    return axes
+
+
+def draw_plateau(data, axes):
+    """``data`` from :func:`course_lib.schedules.plateau_view`: the loss with the cuts, and the learning rate."""
+    ax_loss, ax_lr = axes
+    ax_loss.plot(data["epoch"], data["loss"], lw=1.4, color=COLORS[0])
+    for ax in axes:  # one collection per axes (an axvline per cut costs a millisecond each)
+        ax.vlines(data["cuts"], 0, 1, transform=ax.get_xaxis_transform(), color=COLORS[3], lw=0.8, ls=":")
+    _lr_log_axis(ax_loss)
+    ax_loss.set_xlabel("epoch")
+    ax_loss.set_ylabel("monitored loss")
+    ax_lr.step(data["epoch"], data["lr"], where="post", lw=1.6, color=COLORS[1])
+    _lr_log_axis(ax_lr)
+    ax_lr.set_xlabel("epoch")
+    ax_lr.set_ylabel("learning rate (dotted: a cut)")
+    return axes
+
+
+# ======================================================================================
+# Chapter 05 – under-fitting, over-fitting and regularisation
+# ======================================================================================
+
+_CLASS_COLORS = ("#1f77b4", "#d62728")  # the course's blue (y = 0) and red (y = 1) dots
+
+
+def _dots_panel(ax, x, y, xx, yy, probs, styles, title=None, point_alpha=0.8):
+    """The course's dots figure: red/blue points and the 0.5 contour of each output grid."""
+    from matplotlib.lines import Line2D
+
+    ax.scatter(x[:, 0], x[:, 1], c=[_CLASS_COLORS[int(v)] for v in np.ravel(y)], s=9, alpha=point_alpha, lw=0)
+    handles = []
+    for p, (label, color, ls) in zip(probs, styles):
+        if np.nanmin(p) < 0.5 < np.nanmax(p):
+            ax.contour(xx, yy, p, levels=[0.5], colors=[color], linestyles=[ls], linewidths=1.8)
+        else:  # the output never reaches 0.5 (or never drops below it): one class everywhere
+            label += " (one class everywhere)"
+        handles.append(Line2D([], [], color=color, ls=ls, lw=1.8, label=label))
+    ax.set_xlim(-3, 3)
+    ax.set_ylim(-3, 3)
+    ax.set_aspect("equal")
+    ax.set_xlabel("x1")
+    ax.set_ylabel("x2")
+    if title:
+        ax.set_title(title, fontsize=10)
+    ax.legend(handles=handles, loc="lower left", fontsize=7)
+
+
+def draw_capacity(data, axes):
+    """``data`` from :func:`course_lib.regularization.poly_view`: the fit (left), errors vs degree (right)."""
+    ax_fit, ax_err = axes
+    ax_fit.plot(data["grid"], data["truth"], color="0.45", ls="--", lw=1.4, label="true sin(πx)")
+    ax_fit.plot(data["x"], data["y"], "o", ms=5, color=COLORS[0], label="training points")
+    ax_fit.plot(data["grid"], np.clip(data["fit"], -5, 5), color=COLORS[3], lw=2, label=f"degree {data['degree']}")
+    ax_fit.set_ylim(-2.2, 2.2)
+    ax_fit.set_xlabel("x")
+    ax_fit.set_ylabel("y")
+    ax_fit.set_title(f"degree {data['degree']}: train MSE {data['train_mse']:.3g}, val MSE {data['val_mse']:.3g}",
+                     fontsize=10)
+    ax_fit.legend(loc="upper left", fontsize=7)
+    c = data["curve"]
+    floor = 1e-4
+    ax_err.semilogy(c["degrees"], np.maximum(c["train_mse"], floor), "-o", ms=3, color=COLORS[0], label="training")
+    ax_err.semilogy(c["degrees"], np.maximum(c["val_mse"], floor), "-o", ms=3, color=COLORS[1], label="validation")
+    ax_err.axvline(data["degree"], color=COLORS[3], lw=1.2)
+    b = c["best_degree"]
+    ax_err.plot(b, c["val_mse"][b], "*", ms=12, color="k", label=f"best validation (degree {b})")
+    ax_err.set_ylim(floor / 2, 1e3)
+    ax_err.set_xlabel("polynomial degree (capacity)")
+    ax_err.set_ylabel("MSE (log)")
+    ax_err.text(0.02, 0.04, "under-fitting", transform=ax_err.transAxes, fontsize=8, color="0.3")
+    ax_err.text(0.98, 0.04, "over-fitting", transform=ax_err.transAxes, fontsize=8, color="0.3", ha="right")
+    ax_err.legend(loc="upper left", fontsize=7)
+
+
+def draw_remedy(item, ax):
+    """One remedy of :func:`course_lib.regularization.remedies`: before (dashed) and after (solid)."""
+    p = item["plot"]
+    fmt = (lambda v: f"{v:.0%}") if item["metric"] == "train accuracy" else (lambda v: f"{v:.3g}")
+    if p["kind"] == "dots":
+        _dots_panel(ax, p["x"], p["y"], p["xx"], p["yy"], [p["before"], p["after"]],
+                    [(item["before"], "0.35", "--"), (item["after"], "k", "-")], point_alpha=0.5)
+        ax.set_title(f"{item['remedy']}\ntrain acc {fmt(item['train'][0])} → {fmt(item['train'][1])}", fontsize=9)
+        return
+    ax.plot(p["grid"], p["truth"], color="0.6", lw=1, ls=":")
+    ax.plot(p["x_before"], p["y_before"], "x", ms=5, color="0.45")
+    ax.plot(p["x_after"], p["y_after"], "o", ms=2.5 if len(p["x_after"]) > 50 else 4, color=COLORS[0], alpha=0.7)
+    ax.plot(p["grid"], np.clip(p["before"], -5, 5), color=COLORS[3], ls="--", lw=1.5, label=item["before"])
+    ax.plot(p["grid"], np.clip(p["after"], -5, 5), color="k", lw=1.8, label=item["after"])
+    ax.set_ylim(-2.2, 2.8)
+    ax.set_xlabel("x")
+    key, vals = ("train", item["train"]) if item["problem"] == "under-fitting" else ("val", item["val"])
+    ax.set_title(f"{item['remedy']}\n{key} MSE {fmt(vals[0])} → {fmt(vals[1])}", fontsize=9)
+    ax.legend(loc="upper left", fontsize=6.5)
+
+
+def draw_remedies(items, axes):
+    """All remedies: under-fitting on the first row, over-fitting on the second (2 x 4 axes)."""
+    under = [r for r in items if r["problem"] == "under-fitting"]
+    over = [r for r in items if r["problem"] == "over-fitting"]
+    axes = np.asarray(axes).reshape(2, -1)
+    for row, group, name in ((0, under, "under-fitting"), (1, over, "over-fitting")):
+        for j in range(axes.shape[1]):
+            if j < len(group):
+                draw_remedy(group[j], axes[row, j])
+            else:
+                axes[row, j].set_axis_off()
+        axes[row, 0].annotate(name, xy=(-0.38, 0.5), xycoords="axes fraction", rotation=90, va="center",
+                              fontsize=11, fontweight="bold")
+
+
+def draw_dots_l2(data, axes):
+    """``data`` from :func:`course_lib.regularization.dots_view`: both boundaries and both loss curves."""
+    ax0, ax1, ax2 = axes
+    name = "L2" if data["kind"] == "l2" else "L1"
+    _dots_panel(ax0, data["x"], data["y"], data["xx"], data["yy"], data["probs"][:1],
+                [("output = 0.5", "k", "-")], title=f"no regularisation (train acc {data['accuracy'][0]:.0%})")
+    _dots_panel(ax1, data["x"], data["y"], data["xx"], data["yy"], data["probs"][1:],
+                [("output = 0.5", "k", "-")],
+                title=f"{name}, λ = {data['lam']:g} (train acc {data['accuracy'][1]:.0%})")
+    ax2.semilogy(data["loss"][0], color=COLORS[0], lw=1.2, label="no regularisation")
+    ax2.semilogy(data["loss"][1], color=COLORS[1], lw=1.2, label=f"{name}, λ = {data['lam']:g} (penalty included)")
+    ax2.set_xlabel("epoch")
+    ax2.set_ylabel("last-batch loss (log)")
+    ax2.legend(loc="upper right", fontsize=7)
+
+
+def draw_l1_l2(data, axes):
+    """``data`` from :func:`course_lib.regularization.l1_l2_view`: weight histograms and zero counts."""
+    ax_h, ax_c = axes
+    bins = np.linspace(-1.6, 1.6, 65)
+    for i, name in enumerate(data["names"]):
+        ax_h.hist(data["weights"][name], bins=bins, histtype="step", lw=1.8, color=COLORS[i], label=name)
+    ax_h.set_xlabel("weight value")
+    ax_h.set_ylabel("count (4 seeds x 33 weights)")
+    ax_h.set_title(f"weights after training, λ = {data['lam']:g}", fontsize=10)
+    ax_h.legend(loc="upper right", fontsize=7)
+    x = np.arange(len(data["names"]))
+    exact = [data["stats"][n]["exact"] for n in data["names"]]
+    near = [data["stats"][n]["near"] for n in data["names"]]
+    ax_c.bar(x - 0.2, near, 0.4, color=COLORS[7], label=f"|w| < {data['tol']:g}")
+    ax_c.bar(x + 0.2, exact, 0.4, color=COLORS[3], label="exactly 0")
+    for i in range(len(x)):
+        ax_c.text(x[i] - 0.2, near[i] + 1, str(near[i]), ha="center", fontsize=8)
+        ax_c.text(x[i] + 0.2, exact[i] + 1, str(exact[i]), ha="center", fontsize=8)
+    total = data["stats"][data["names"][0]]["total"]
+    ax_c.set_ylim(0, total)
+    ax_c.set_xticks(x, data["names"], fontsize=8)
+    ax_c.set_ylabel(f"weights (of {total})")
+    ax_c.set_title("zero weights", fontsize=10)
+    ax_c.legend(loc="upper left", fontsize=7)
+
+
+def draw_constraints(data, axes):
+    """``data`` from :func:`course_lib.regularization.constraint_geometry`: diamond (L1) and circle (L2)."""
+    for ax, k, title in zip(axes, ("l1", "l2"), ("L1: |w1| + |w2| <= t", "L2: w1² + w2² <= t²")):
+        ax.contour(data["W1"], data["W2"], data["Z"], levels=np.geomspace(0.02, 30, 14), colors="0.65",
+                   linewidths=0.6)
+        b = data[k]["boundary"]
+        ax.fill(b[:, 0], b[:, 1], color=COLORS[0], alpha=0.18)
+        ax.plot(b[:, 0], b[:, 1], color=COLORS[0], lw=1.5)
+        ax.contour(data["W1"], data["W2"], data["Z"], levels=[max(data[k]["level"], 1e-9)], colors=[COLORS[3]],
+                   linewidths=1.5)
+        c, o = data["center"], data[k]["optimum"]
+        ax.plot(*c, "k*", ms=10, label="unconstrained minimum")
+        ax.plot(*o, "o", ms=8, color=COLORS[3], label=f"constrained: ({o[0]:.2f}, {o[1]:.2f})")
+        ax.axhline(0, color="0.6", lw=0.8)
+        ax.axvline(0, color="0.6", lw=0.8)
+        lim = float(data["W1"].max())
+        ax.set_xlim(-lim, lim)
+        ax.set_ylim(-lim, lim)
+        ax.set_aspect("equal")
+        ax.set_xlabel("w1")
+        ax.set_ylabel("w2")
+        ax.set_title(f"{title}, t = {data['budget']:.2f}", fontsize=10)
+        ax.legend(loc="lower left", fontsize=7)
+
+
+def draw_early_stopping(data, axes):
+    """``data`` from :func:`course_lib.regularization.early_stopping_view`."""
+    ax_c, ax_b = axes
+    for v in data["all_val"]:
+        ax_c.plot(v, color="0.8", lw=0.8)
+    ax_c.plot(data["train_mse"], color=COLORS[0], lw=1.5, label="training MSE")
+    ax_c.plot(data["val_mse"], color=COLORS[1], lw=1.8, label=f"validation MSE (seed {data['seed']})")
+    ax_c.axvline(data["best"], color=COLORS[2], lw=1.3, label=f"best epoch {data['best']} (restored)")
+    if data["stopped"] is not None:
+        ax_c.axvline(data["stopped"], color="k", ls="--", lw=1.3, label=f"stopped after epoch {data['stopped']}")
+        ax_c.axvspan(data["stopped"], data["epochs"], color="0.5", alpha=0.12)
+    ax_c.set_ylim(0, 0.7)
+    ax_c.set_xlabel("epoch")
+    ax_c.set_ylabel("MSE")
+    ax_c.set_title(f"patience {data['patience']}: {data['epochs_run']} of {data['epochs']} epochs run", fontsize=10)
+    ax_c.legend(loc="upper right", fontsize=7)
+    _dots_panel(ax_b, data["x_train"], data["y_train"], data["xx"], data["yy"], data["probs"],
+                [(f"restored (val {data['val_best']:.3f})", COLORS[2], "-"),
+                 (f"epoch {data['epochs'] - 1} (val {data['val_end']:.3f})", "k", "--")],
+                title="40 noisy training points")
+
+
+def draw_lambda_curve(data, ax):
+    """``data = {"lams", "train_mse", "val_mse", "best"}``: errors against λ (log x)."""
+    ax.loglog(data["lams"], data["train_mse"], "-o", ms=3, color=COLORS[0], label="training")
+    ax.loglog(data["lams"], data["val_mse"], "-o", ms=3, color=COLORS[1], label="validation")
+    ax.axvline(data["best"], color="k", ls="--", lw=1, label=f"best λ = {data['best']:.3g}")
+    ax.set_xlabel("λ (log)")
+    ax.set_ylabel("MSE (log)")
+    ax.text(0.02, 0.45, "over-fitting", transform=ax.transAxes, fontsize=8, color="0.3")
+    ax.text(0.98, 0.9, "under-fitting", transform=ax.transAxes, fontsize=8, color="0.3", ha="right")
+    ax.legend(loc="upper center", fontsize=7)
+
+
+# ======================================================================================
+# Chapter 06 – optimizers
+# ======================================================================================
+# (appended; compute halves in course_lib.optimizers and course_lib.experiments)
+
+__all__ += ["draw_optimizer_race", "draw_iris_runs", "draw_step_losses", "draw_loss_vs_updates", "draw_restarts",
+            "draw_tuned_race", "draw_adam_bias"]
+
+
+from matplotlib import ticker as _ticker  # noqa: E402  (section-local import, append-only file)
+
+
+def _opt_color(name, names):
+    return COLORS[list(names).index(name) % len(COLORS)]
+
+
+def draw_optimizer_race(data, axes):
+    """``data`` from :func:`course_lib.optimizers.race`: paths on the contours, f − f* and |Δx| per step.
+
+    ``axes`` is one Axes (contours only) or three (contours, loss, step length).
+    """
+    axes = list(np.atleast_1d(axes))
+    s, paths = data["surface"], data["paths"]
+    names = list(paths)
+    labels = {n: n + (" (diverged)" if data["diverged"][n] else "") for n in names}
+    ax = axes[0]
+    contour_with_paths(ax, s.f, {labels[n]: p for n, p in paths.items()}, s.xlim, s.ylim, n=120,
+                       optimum=s.minimum)
+    ax.plot(*s.x0, marker="o", ms=6, color="k", ls="none")
+    ax.set_title(s.formula, fontsize=8)
+    if len(axes) > 1:
+        ax.get_legend().remove()  # the loss panel carries the legend
+    if len(axes) > 1:
+        f_min = s.f(*s.minimum) if s.minimum is not None else 0.0
+        for n in names:
+            gap = np.maximum(data["losses"][n] - f_min, 1e-12)
+            axes[1].semilogy(np.arange(len(gap)), gap, lw=1.4, color=_opt_color(n, names), label=n)
+        axes[1].set_xlabel("step")
+        axes[1].set_ylabel("f(x) - f*")
+        axes[1].set_xlim(0, data["params"]["steps"])
+        axes[1].legend([labels[n] for n in names], fontsize=7, loc="lower left")
+    if len(axes) > 2:
+        for n in names:
+            st = np.maximum(data["steps"][n], 1e-12)
+            axes[2].semilogy(np.arange(1, len(st) + 1), st, lw=1.4, color=_opt_color(n, names), label=n)
+        axes[2].set_xlabel("step")
+        axes[2].set_ylabel("step length |x(t) - x(t-1)|")
+        axes[2].set_xlim(0, data["params"]["steps"])
+    for a in axes[1:]:
+        a.yaxis.set_major_locator(_ticker.LogLocator(numticks=6))
+        a.yaxis.set_minor_locator(_ticker.NullLocator())
+    return axes
+
+
+def draw_iris_runs(runs, axes, logy=True):
+    """``runs = {name: IrisRun}``: training loss and test accuracy per epoch on two axes."""
+    ax_loss, ax_acc = axes
+    loss_curves(ax_loss, {n: r.loss for n, r in runs.items()}, ylabel="training loss (MSE)", logy=logy)
+    loss_curves(ax_acc, {n: r.test_acc for n, r in runs.items()}, ylabel="test accuracy")
+    ax_acc.set_ylim(0, 1.05)
+    ax_acc.legend(loc="lower right", fontsize=8)
+    ax_loss.legend(fontsize=8)
+    return axes
+
+
+def draw_step_losses(data, ax, window=20):
+    """``data = {label: IrisRun}``: batch loss against the number of updates (moving average)."""
+    for i, (label, r) in enumerate(data.items()):
+        y = np.asarray(r.step_loss, dtype=float)
+        w = min(window, len(y))
+        smooth = np.convolve(y, np.ones(w) / w, mode="valid")
+        ax.plot(np.arange(w, len(y) + 1), smooth, lw=1.6, color=COLORS[i % len(COLORS)], label=label)
+    ax.set_yscale("log")
+    ax.set_xlabel("update step")
+    ax.set_ylabel(f"batch loss ({window}-step mean)")
+    ax.legend(fontsize=8)
+    return ax
+
+
+def draw_loss_vs_updates(data, ax):
+    """``data = {label: IrisRun}``: test loss against the number of updates (epoch × batches per epoch)."""
+    for i, (label, r) in enumerate(data.items()):
+        steps = (np.arange(len(r.test_loss)) + 1) * r.info["batches_per_epoch"]
+        ax.plot(steps, r.test_loss, lw=1.6, color=COLORS[i % len(COLORS)], label=label)
+    ax.set_yscale("log")
+    ax.set_xlabel("update step")
+    ax.set_ylabel("test loss (MSE, 30 flowers)")
+    ax.legend(fontsize=8)
+    return ax
+
+
+def draw_restarts(runs, ax):
+    """``runs``: a list of IrisRun from several random starts; the best one drawn thick."""
+    best = int(np.nanargmin([r.final_loss for r in runs]))
+    for i, r in enumerate(runs):
+        ax.plot(r.loss, lw=2.4 if i == best else 1.0, alpha=1.0 if i == best else 0.6,
+                color=COLORS[3] if i == best else "0.5", label="best start" if i == best else None)
+    ax.set_yscale("log")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("training loss (MSE)")
+    ax.legend(fontsize=8)
+    return ax
+
+
+def draw_tuned_race(data, axes):
+    """``data`` from :func:`course_lib.optimizers.tuned_race`: final loss vs lr, and the best runs."""
+    ax_lr, ax_best = axes
+    for i, (name, d) in enumerate(data["runs"].items()):
+        c = COLORS[i % len(COLORS)]
+        ax_lr.loglog(d["lrs"], np.maximum(d["final"], 1e-30), "-o", ms=3, lw=1.4, color=c, label=name)
+        ax_best.semilogy(np.maximum(d["curve"], 1e-30), lw=1.6, color=c, label=f"{name}: {d['label']}")
+    ax_lr.set_xlabel("learning rate")
+    ax_lr.set_ylabel(f"f after {data['steps']} steps (best of the other knobs)")
+    ax_best.set_xlabel("step")
+    ax_best.set_ylabel("f(x) - f*")
+    ax_lr.legend(fontsize=8)
+    ax_best.legend(fontsize=7)
+    return axes
+
+
+def draw_adam_bias(data, ax):
+    """``data = {label: |Δw| / lr per step}`` (:func:`course_lib.optimizers.adam_effective_step`)."""
+    for i, (label, y) in enumerate(data.items()):
+        ax.plot(np.arange(1, len(y) + 1), y, lw=1.8, color=COLORS[i % len(COLORS)], label=label)
+    ax.set_xscale("log")
+    ax.set_xlabel("step t")
+    ax.set_ylabel("|step| / lr, constant gradient")
+    ax.legend(fontsize=8)
+    return ax
+
+
+# ======================================================================================
+# Chapter 04 – loss functions
+# ======================================================================================
+
+__all__ += ["draw_regression_losses", "draw_ce_stability", "draw_yogurt", "draw_box_pair", "draw_box_cases",
+            "draw_focal_curves", "draw_focal_toy"]
+
+_BOX_COLORS = {"IoU": COLORS[0], "GIoU": COLORS[1], "DIoU": COLORS[2], "CIoU": COLORS[3]}
+
+
+def draw_regression_losses(data, axes):
+    """Regression losses (``losses.regression_curves``): against the error, and fitting data with an outlier."""
+    ax, ax2 = axes
+    for i, (name, curve) in enumerate(data["curves"].items()):
+        ax.plot(data["e"], curve, lw=2, color=COLORS[i], ls="--" if name.startswith("smooth") else "-", label=name)
+    ax.set_ylim(0, 6)
+    ax.set_xlabel("error  $\\hat y - y$")
+    ax.set_ylabel("loss")
+    ax.legend(fontsize=8, loc="upper center")
+    for i, (name, fit) in enumerate(data["fits"].items()):
+        scaled = (fit - fit.min()) / (fit.max() - fit.min())
+        ax2.plot(data["c"], scaled, lw=2, color=COLORS[i], label=f"{name}: best c = {data['best'][name]:.2f}")
+        ax2.axvline(data["best"][name], color=COLORS[i], lw=1, ls=":")
+    ax2.plot(data["data"], np.zeros_like(data["data"]), "k|", ms=14, mew=2, label="data (one outlier at 12)")
+    ax2.set_xlabel("constant prediction c")
+    ax2.set_ylabel("mean loss (rescaled to [0, 1])")
+    ax2.set_ylim(-0.05, 1.45)
+    ax2.legend(fontsize=7, loc="upper center", ncol=2)
+    return axes
+
+
+def draw_ce_stability(data, ax):
+    """Cross-entropy over the logit scale z three ways (``losses.ce_stability_view``), z marked."""
+    z = data["z"]
+    bad = ~np.isfinite(data["naive"])
+    if bad.any():
+        ax.axvspan(z[bad].min(), z.max(), color=COLORS[3], alpha=0.08, lw=0)
+        ax.text(z[bad].min() + 10, 0.97, f"naive = {'nan' if np.isnan(data['naive'][bad]).any() else 'inf'}",
+                transform=ax.get_xaxis_transform(), va="top", color=COLORS[3], fontsize=9)
+    ax.plot(z, data["fused"], lw=3, color=COLORS[2], label="fused (from logits)")
+    ax.plot(z, data["clipped"], lw=1.8, ls="--", color=COLORS[1], label="softmax, then clipped CE (Keras)")
+    ax.plot(z, np.where(np.isfinite(data["naive"]), data["naive"], np.nan), lw=1.5, ls=":", color=COLORS[3],
+            label="naive: exp / sum, then log")
+    ax.axvline(data["at"], color="0.3", lw=1, ls=":")
+    if data["target"] == "smallest":  # the true loss grows like 2z; the clipped one stops at -log(1e-7)
+        ax.set_yscale("log")
+        ax.set_ylim(0.5, 5000)
+    else:  # the true loss falls to 0
+        ax.set_ylim(-0.05, 1.25)
+    ax.set_xlabel("logit scale z   (logits = [z, 0, -z])")
+    ax.set_ylabel("cross-entropy")
+    ax.set_title(f"label = class of the {data['target']} logit, {data['dtype']}", fontsize=10)
+    ax.legend(loc="center right", fontsize=8)
+    return ax
+
+
+def draw_yogurt(data, axes):
+    """Yogurt runs (``losses.yogurt_view``): the weight path on the loss contours, and w over epochs."""
+    ax, ax2 = axes
+    W1, W2, Z = data["grid"]
+    ax.contour(W1, W2, np.log(Z), levels=25, cmap="Greys", linewidths=0.6)
+    path, tail, opt = data["path"], data["tail"], data["optimum"]
+    ax.plot(path[:, 0], path[:, 1], lw=0.6, color=COLORS[0], alpha=0.5)
+    ax.plot(tail[:, 0], tail[:, 1], ".", ms=3, color=COLORS[0], label="gradient descent, last epochs")
+    ax.plot(*data["final"], "o", ms=7, mfc="none", mec=COLORS[0], mew=1.8, label="epoch 10000")
+    ax.plot(*opt, "*", ms=14, color="k", label="exact optimum")
+    ax.plot(1, 1, "+", ms=10, color=COLORS[3], mew=1.5, label="w = (1, 1)")
+    ax.set_xlim(0.6, 1.6)
+    ax.set_ylim(0.6, 1.6)
+    ax.set_xlabel("$w_1$")
+    ax.set_ylabel("$w_2$")
+    ax.set_title(f"COST = {data['cost']:g}, PROFIT = {data['profit']:g}", fontsize=10)
+    ax.legend(loc="lower right", fontsize=7)
+    epochs = np.arange(len(path)) * data["every"]
+    for j, c in enumerate((COLORS[0], COLORS[1])):
+        ax2.plot(epochs, path[:, j], lw=0.7, color=c, alpha=0.8, label=f"$w_{j + 1}$")
+        ax2.axhline(opt[j], color=c, ls="--", lw=1.2)
+    ax2.axhline(1, color="0.5", lw=0.8)
+    ax2.set_xscale("symlog", linthresh=100)
+    ax2.set_xlim(0, epochs[-1])
+    ax2.set_ylim(0.4, 1.8)
+    ax2.set_xlabel("epoch (dashed: exact optimum)")
+    ax2.legend(loc="upper left", fontsize=8)
+    return axes
+
+
+def _box_patch(ax, xyxy, **kw):
+    import matplotlib.patches as mpatches
+
+    x1, y1, x2, y2 = (float(v) for v in xyxy)
+    ax.add_patch(mpatches.Rectangle((x1, y1), x2 - x1, y2 - y1, **kw))
+
+
+def draw_box_pair(data, axes):
+    """Two boxes (``losses.box_view``): the canvas with C, ρ and c, and each loss over the offset."""
+    ax, ax2 = axes
+    t, p, c = data["target"], data["pred"], data["enclosing"]
+    _box_patch(ax, c, fill=False, ls="--", lw=1, ec="0.5")
+    _box_patch(ax, t, fc="0.85", ec="k", lw=1.8)
+    _box_patch(ax, p, fc=COLORS[0], alpha=0.35, ec=COLORS[0], lw=1.8)
+    ct, cp = (t[:2] + t[2:]) / 2, (p[:2] + p[2:]) / 2
+    ax.plot([ct[0], cp[0]], [ct[1], cp[1]], "-o", ms=3, color=COLORS[3], lw=1.2)
+    ax.plot([c[0], c[2]], [c[1], c[3]], ":", color="0.4", lw=1)
+    ax.text(*((ct + cp) / 2), " ρ", color=COLORS[3], va="bottom")
+    ax.text(c[2], c[3], "c ", color="0.4", ha="right", va="top")
+    ax.set_xlim(-6.5, 6.5)
+    ax.set_ylim(-3.5, 3.5)
+    ax.set_aspect("equal")
+    ax.set_title("target (grey), prediction (blue), enclosing box C (dashed)", fontsize=9)
+    for name, curve in data["curves"].items():
+        ax2.plot(data["offsets"], curve, lw=1.8, color=_BOX_COLORS[name], ls="--" if name == "CIoU" else "-",
+                 label=f"{name} loss")
+        ax2.plot(data["dx"], data["loss"][name], "o", color=_BOX_COLORS[name])
+    ax2.set_xlabel("horizontal offset dx of the prediction")
+    ax2.set_ylim(-0.05, 2.05)
+    ax2.legend(fontsize=8, loc="lower center", ncol=2)
+    return axes
+
+
+def draw_box_cases(data, axes):
+    """One regression case (``losses.box_case_view``): each loss's box at the chosen step."""
+    t = data["target"]
+    for ax, (name, b) in zip(axes, data["boxes"].items()):
+        tx = np.array([t[0] - t[2] / 2, t[1] - t[3] / 2, t[0] + t[2] / 2, t[1] + t[3] / 2])
+        bx = np.array([b[0] - b[2] / 2, b[1] - b[3] / 2, b[0] + b[2] / 2, b[1] + b[3] / 2])
+        _box_patch(ax, tx, fc="0.85", ec="k", lw=1.5)
+        _box_patch(ax, bx, fc=_BOX_COLORS[name], alpha=0.3, ec=_BOX_COLORS[name], lw=1.8)
+        path = data["centres"][name]
+        ax.plot(path[:, 0], path[:, 1], "-", lw=1, color=_BOX_COLORS[name])
+        ax.set_xlim(7.5, 15)
+        ax.set_ylim(7.5, 15)
+        ax.set_aspect("equal")
+        ax.set_title(f"{name} loss: IoU = {data['iou'][name]:.2f}", fontsize=9)
+        ax.tick_params(labelsize=7)
+    return axes
+
+
+def draw_focal_curves(data, ax):
+    """Lin et al. 2017, Fig. 1: the focal loss against the probability of the true class."""
+    for i, (g, curve) in enumerate(data["curves"].items()):
+        ax.plot(data["p_t"], curve, lw=2, color=COLORS[i], label=f"γ = {g:g}" + (" (CE)" if g == 0 else ""))
+    ax.axvspan(0.5, 1.0, color="0.92", lw=0)
+    ax.text(0.75, 2.2, "well-classified examples\n($p_t$ > 0.5)", ha="center", va="top", fontsize=9)
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 5)
+    ax.set_xlabel("probability of the ground-truth class $p_t$")
+    ax.set_ylabel("loss")
+    ax.legend(loc="upper center", fontsize=8)
+    return ax
+
+
+def draw_focal_toy(data, axes):
+    """The imbalanced toy (``losses.focal_view``): boundaries of CE and focal models, and the loss by p_t."""
+    ax, ax2 = axes
+    X, y = data["X"], data["y"]
+    ax.scatter(X[y == 0, 0], X[y == 0, 1], s=3, color="0.6", label=f"negatives ({int((y == 0).sum())})")
+    ax.scatter(X[y == 1, 0], X[y == 1, 1], s=10, color=COLORS[3], label=f"positives ({int((y == 1).sum())})")
+    xs = np.array([-4.0, 5.0])
+    for key, style in (("ce", dict(color="k", ls="--", label="CE boundary")),
+                       ("focal", dict(color=COLORS[0], lw=2, label="focal boundary"))):
+        w1, w2, b = data[key]["w"]
+        ax.plot(xs, -(w1 * xs + b) / w2, **style)
+    ax.set_xlim(-4, 5)
+    ax.set_ylim(-4, 5)
+    ax.set_aspect("equal")
+    ax.legend(fontsize=7, loc="upper left", markerscale=2)
+    centres = (data["bins"][:-1] + data["bins"][1:]) / 2
+    ax2.bar(centres - 0.022, data["hist_ce"], width=0.044, color="0.5", label="cross-entropy")
+    ax2.bar(centres + 0.022, data["hist_fl"], width=0.044, color=COLORS[0],
+            label=f"focal γ={data['gamma']:g}, α={data['alpha']:g}")
+    ax2.set_xlabel("$p_t$ under the CE model")
+    ax2.set_ylabel("share of the total loss")
+    ax2.set_ylim(0, 1)
+    ax2.legend(fontsize=8, loc="upper center")
+    return axes

@@ -31,7 +31,7 @@ __all__ = ["LivePlot", "slider", "int_slider", "log_slider", "choice_slider", "d
 def figure_png(fig: Figure, dpi: float | None = None) -> bytes:
     """Render a matplotlib figure to PNG bytes."""
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi)
+    fig.savefig(buf, format="png", dpi=dpi, pil_kwargs={"compress_level": 1})  # speed over bytes
     return buf.getvalue()
 
 
