@@ -335,23 +335,25 @@ def draw_schedules(data, ax):
 def draw_quadratic_runs(data, axes):
     """``data = {"runs": {label: minimise_quadratic(...)}, ["reference": {label: run}]}``.
 
-    Three axes: w (optimum -1 dashed), loss (log) and the learning rate, per epoch;
-    reference runs are grey and dashed.
+    Three axes: w (optimum -1 dashed), loss (log) and the learning rate, per epoch; or two
+    (w and the learning rate: a lighter figure behind a slider). Reference runs are grey, dashed.
     """
-    ax_w, ax_loss, ax_lr = axes
+    ax_w, ax_loss, ax_lr = axes if len(axes) == 3 else (axes[0], None, axes[1])
     ax_w.axhline(-1, color="k", lw=0.8, ls="--")
     series = [(label, r, COLORS[i % len(COLORS)], "-") for i, (label, r) in enumerate(data["runs"].items())]
     series += [(label, r, "0.55", "--") for label, r in data.get("reference", {}).items()]
     for label, r, c, ls in series:
         ax_w.plot(np.arange(len(r["w_path"])), r["w_path"], lw=1.6, color=c, ls=ls)
-        ax_loss.plot(r["epoch"], np.maximum(r["loss"], 1e-16), lw=1.6, color=c, ls=ls)
+        if ax_loss is not None:
+            ax_loss.plot(r["epoch"], np.maximum(r["loss"], 1e-16), lw=1.6, color=c, ls=ls)
         ax_lr.plot(r["epoch"], r["lr"], lw=1.6, color=c, ls=ls, label=label)
     ax_w.set_ylim(-12, 12)
     ax_w.set_xlabel("epoch")
     ax_w.set_ylabel("w (optimum -1, dashed)")
-    _lr_log_axis(ax_loss, subs=(1.0,), numticks=6)
-    ax_loss.set_xlabel("epoch")
-    ax_loss.set_ylabel("loss (w + 1)^2")
+    if ax_loss is not None:
+        _lr_log_axis(ax_loss, subs=(1.0,), numticks=6)
+        ax_loss.set_xlabel("epoch")
+        ax_loss.set_ylabel("loss (w + 1)^2")
     top = max(float(np.max(r["lr"])) for _, r, _, _ in series)
     ax_lr.set_ylim(0, top * 1.6)
     ax_lr.set_xlabel("epoch")
@@ -405,6 +407,20 @@ def draw_plateau(data, axes):
 _CLASS_COLORS = ("#1f77b4", "#d62728")  # the course's blue (y = 0) and red (y = 1) dots
 
 
+def _lean_log_axis(axis, subs=(1.0,)):
+    """A log axis without minor ticks: far fewer tick labels to lay out, so redraws are faster.
+
+    ``subs=(1.0,)`` labels decades only; ``(1, 2, 5)`` suits a range of one or two decades
+    and labels the ticks as plain numbers (0.05, 0.1, 0.2).
+    """
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
+
+    axis.set_major_locator(LogLocator(subs=subs, numticks=9))
+    axis.set_minor_locator(NullLocator())
+    if len(subs) > 1:
+        axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+
+
 def _dots_panel(ax, x, y, xx, yy, probs, styles, title=None, point_alpha=0.8):
     """The course's dots figure: red/blue points and the 0.5 contour of each output grid."""
     from matplotlib.lines import Line2D
@@ -447,10 +463,11 @@ def draw_capacity(data, axes):
     b = c["best_degree"]
     ax_err.plot(b, c["val_mse"][b], "*", ms=12, color="k", label=f"best validation (degree {b})")
     ax_err.set_ylim(floor / 2, 1e3)
+    _lean_log_axis(ax_err.yaxis)
     ax_err.set_xlabel("polynomial degree (capacity)")
     ax_err.set_ylabel("MSE (log)")
     ax_err.text(0.02, 0.04, "under-fitting", transform=ax_err.transAxes, fontsize=8, color="0.3")
-    ax_err.text(0.98, 0.04, "over-fitting", transform=ax_err.transAxes, fontsize=8, color="0.3", ha="right")
+    ax_err.text(0.98, 0.5, "over-fitting", transform=ax_err.transAxes, fontsize=8, color="0.3", ha="right")
     ax_err.legend(loc="upper left", fontsize=7)
 
 
@@ -503,6 +520,7 @@ def draw_dots_l2(data, axes):
     ax2.semilogy(data["loss"][1], color=COLORS[1], lw=1.2, label=f"{name}, λ = {data['lam']:g} (penalty included)")
     ax2.set_xlabel("epoch")
     ax2.set_ylabel("last-batch loss (log)")
+    _lean_log_axis(ax2.yaxis, subs=(1.0, 2.0, 5.0))
     ax2.legend(loc="upper right", fontsize=7)
 
 
@@ -586,6 +604,8 @@ def draw_lambda_curve(data, ax):
     ax.axvline(data["best"], color="k", ls="--", lw=1, label=f"best λ = {data['best']:.3g}")
     ax.set_xlabel("λ (log)")
     ax.set_ylabel("MSE (log)")
+    _lean_log_axis(ax.xaxis)
+    _lean_log_axis(ax.yaxis)
     ax.text(0.02, 0.45, "over-fitting", transform=ax.transAxes, fontsize=8, color="0.3")
     ax.text(0.98, 0.9, "under-fitting", transform=ax.transAxes, fontsize=8, color="0.3", ha="right")
     ax.legend(loc="upper center", fontsize=7)
@@ -621,9 +641,10 @@ def draw_optimizer_race(data, axes):
                        optimum=s.minimum)
     ax.plot(*s.x0, marker="o", ms=6, color="k", ls="none")
     ax.set_title(s.formula, fontsize=8)
+    ax.set_xlabel("x1")  # plain text, as in the formulas (mathtext is slow to lay out on every redraw)
+    ax.set_ylabel("x2")
     if len(axes) > 1:
         ax.get_legend().remove()  # the loss panel carries the legend
-    if len(axes) > 1:
         f_min = s.f(*s.minimum) if s.minimum is not None else 0.0
         for n in names:
             gap = np.maximum(data["losses"][n] - f_min, 1e-12)
@@ -642,14 +663,23 @@ def draw_optimizer_race(data, axes):
     for a in axes[1:]:
         a.yaxis.set_major_locator(_ticker.LogLocator(numticks=6))
         a.yaxis.set_minor_locator(_ticker.NullLocator())
+        a.yaxis.set_major_formatter(_ticker.FuncFormatter(_plain_power))
     return axes
+
+
+def _plain_power(y, _pos=None):
+    """Log-axis tick labels as plain text ("1e-06"): mathtext labels dominate a redraw's time."""
+    if not y > 0:
+        return ""
+    e = int(np.round(np.log10(y)))
+    return "1" if e == 0 else f"1e{e}"
 
 
 def draw_iris_runs(runs, axes, logy=True):
     """``runs = {name: IrisRun}``: training loss and test accuracy per epoch on two axes."""
     ax_loss, ax_acc = axes
-    loss_curves(ax_loss, {n: r.loss for n, r in runs.items()}, ylabel="training loss (MSE)", logy=logy)
-    loss_curves(ax_acc, {n: r.test_acc for n, r in runs.items()}, ylabel="test accuracy")
+    loss_curves(ax_loss, {r.name: r.loss for r in runs.values()}, ylabel="training loss (MSE)", logy=logy)
+    loss_curves(ax_acc, {r.name: r.test_acc for r in runs.values()}, ylabel="test accuracy")
     ax_acc.set_ylim(0, 1.05)
     ax_acc.legend(loc="lower right", fontsize=8)
     ax_loss.legend(fontsize=8)
