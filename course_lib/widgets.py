@@ -127,7 +127,9 @@ class LivePlot(W.VBox):
         super().__init__([box, self.image, self.text])
         self.refresh()
         # The constrained layout costs more than the drawing itself; lay out once, then freeze it.
-        self.fig.set_layout_engine("none")
+        self.fig.set_layout_engine(None)
+        if self.fig.get_layout_engine() is not None:  # savefig would draw twice per move
+            self.fig.set_layout_engine("none")
 
     # -- the update path (a slider move ends here) ---------------------------------
     def params(self) -> dict:
