@@ -762,13 +762,30 @@ __all__ += ["draw_regression_losses", "draw_ce_stability", "draw_yogurt", "draw_
 _BOX_COLORS = {"IoU": COLORS[0], "GIoU": COLORS[1], "DIoU": COLORS[2], "CIoU": COLORS[3]}
 
 
+def _lean(*axes):
+    """At most ~5 ticks per linear axis: tick lines and labels are most of a redraw's cost."""
+    for ax in axes:
+        for axis, name in ((ax.xaxis, "x"), (ax.yaxis, "y")):
+            if axis.get_scale() == "linear":
+                ax.locator_params(axis=name, nbins=4)
+
+
+def _plain_log_ticks(axis, ticks):
+    """Fixed ticks with plain labels on a log axis: mathtext tick labels (10^3) cost ~30 ms per redraw."""
+    import matplotlib.ticker as mticker
+
+    axis.set_major_locator(mticker.FixedLocator(ticks))
+    axis.set_major_formatter(mticker.FixedFormatter([f"{t:g}" for t in ticks]))
+    axis.set_minor_locator(mticker.NullLocator())
+
+
 def draw_regression_losses(data, axes):
     """Regression losses (``losses.regression_curves``): against the error, and fitting data with an outlier."""
     ax, ax2 = axes
     for i, (name, curve) in enumerate(data["curves"].items()):
         ax.plot(data["e"], curve, lw=2, color=COLORS[i], ls="--" if name.startswith("smooth") else "-", label=name)
     ax.set_ylim(0, 6)
-    ax.set_xlabel("error  $\\hat y - y$")
+    ax.set_xlabel("error  ŷ − y")
     ax.set_ylabel("loss")
     ax.legend(fontsize=8, loc="upper center")
     for i, (name, fit) in enumerate(data["fits"].items()):
@@ -780,6 +797,7 @@ def draw_regression_losses(data, axes):
     ax2.set_ylabel("mean loss (rescaled to [0, 1])")
     ax2.set_ylim(-0.05, 1.45)
     ax2.legend(fontsize=7, loc="upper center", ncol=2)
+    _lean(ax, ax2)
     return axes
 
 
@@ -799,12 +817,14 @@ def draw_ce_stability(data, ax):
     if data["target"] == "smallest":  # the true loss grows like 2z; the clipped one stops at -log(1e-7)
         ax.set_yscale("log")
         ax.set_ylim(0.5, 5000)
+        _plain_log_ticks(ax.yaxis, [1, 10, 100, 1000])
     else:  # the true loss falls to 0
         ax.set_ylim(-0.05, 1.25)
     ax.set_xlabel("logit scale z   (logits = [z, 0, -z])")
     ax.set_ylabel("cross-entropy")
     ax.set_title(f"label = class of the {data['target']} logit, {data['dtype']}", fontsize=10)
     ax.legend(loc="center right", fontsize=8)
+    _lean(ax)
     return ax
 
 
@@ -821,20 +841,22 @@ def draw_yogurt(data, axes):
     ax.plot(1, 1, "+", ms=10, color=COLORS[3], mew=1.5, label="w = (1, 1)")
     ax.set_xlim(0.6, 1.6)
     ax.set_ylim(0.6, 1.6)
-    ax.set_xlabel("$w_1$")
-    ax.set_ylabel("$w_2$")
+    ax.set_xlabel("w₁")
+    ax.set_ylabel("w₂")
     ax.set_title(f"COST = {data['cost']:g}, PROFIT = {data['profit']:g}", fontsize=10)
     ax.legend(loc="lower right", fontsize=7)
     epochs = np.arange(len(path)) * data["every"]
     for j, c in enumerate((COLORS[0], COLORS[1])):
-        ax2.plot(epochs, path[:, j], lw=0.7, color=c, alpha=0.8, label=f"$w_{j + 1}$")
+        ax2.plot(epochs, path[:, j], lw=0.7, color=c, alpha=0.8, label=f"w{'₁₂'[j]}")
         ax2.axhline(opt[j], color=c, ls="--", lw=1.2)
     ax2.axhline(1, color="0.5", lw=0.8)
     ax2.set_xscale("symlog", linthresh=100)
     ax2.set_xlim(0, epochs[-1])
+    _plain_log_ticks(ax2.xaxis, [0, 100, 1000, 10000])
     ax2.set_ylim(0.4, 1.8)
     ax2.set_xlabel("epoch (dashed: exact optimum)")
     ax2.legend(loc="upper left", fontsize=8)
+    _lean(ax, ax2)
     return axes
 
 
@@ -868,6 +890,7 @@ def draw_box_pair(data, axes):
     ax2.set_xlabel("horizontal offset dx of the prediction")
     ax2.set_ylim(-0.05, 2.05)
     ax2.legend(fontsize=8, loc="lower center", ncol=2)
+    _lean(ax, ax2)
     return axes
 
 
@@ -884,8 +907,9 @@ def draw_box_cases(data, axes):
         ax.set_xlim(7.5, 15)
         ax.set_ylim(7.5, 15)
         ax.set_aspect("equal")
+        ax.set_xticks([])  # positions speak for themselves; ticks cost more than the boxes to draw
+        ax.set_yticks([])
         ax.set_title(f"{name} loss: IoU = {data['iou'][name]:.2f}", fontsize=9)
-        ax.tick_params(labelsize=7)
     return axes
 
 
@@ -894,10 +918,10 @@ def draw_focal_curves(data, ax):
     for i, (g, curve) in enumerate(data["curves"].items()):
         ax.plot(data["p_t"], curve, lw=2, color=COLORS[i], label=f"γ = {g:g}" + (" (CE)" if g == 0 else ""))
     ax.axvspan(0.5, 1.0, color="0.92", lw=0)
-    ax.text(0.75, 2.2, "well-classified examples\n($p_t$ > 0.5)", ha="center", va="top", fontsize=9)
+    ax.text(0.75, 2.2, "well-classified examples\n(pₜ > 0.5)", ha="center", va="top", fontsize=9)
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 5)
-    ax.set_xlabel("probability of the ground-truth class $p_t$")
+    ax.set_xlabel("probability of the ground-truth class pₜ")
     ax.set_ylabel("loss")
     ax.legend(loc="upper center", fontsize=8)
     return ax
@@ -907,8 +931,8 @@ def draw_focal_toy(data, axes):
     """The imbalanced toy (``losses.focal_view``): boundaries of CE and focal models, and the loss by p_t."""
     ax, ax2 = axes
     X, y = data["X"], data["y"]
-    ax.scatter(X[y == 0, 0], X[y == 0, 1], s=3, color="0.6", label=f"negatives ({int((y == 0).sum())})")
-    ax.scatter(X[y == 1, 0], X[y == 1, 1], s=10, color=COLORS[3], label=f"positives ({int((y == 1).sum())})")
+    ax.plot(X[y == 0, 0], X[y == 0, 1], ".", ms=2.5, color="0.6", label=f"negatives ({int((y == 0).sum())})")
+    ax.plot(X[y == 1, 0], X[y == 1, 1], "o", ms=3, color=COLORS[3], label=f"positives ({int((y == 1).sum())})")
     xs = np.array([-4.0, 5.0])
     for key, style in (("ce", dict(color="k", ls="--", label="CE boundary")),
                        ("focal", dict(color=COLORS[0], lw=2, label="focal boundary"))):
@@ -922,8 +946,9 @@ def draw_focal_toy(data, axes):
     ax2.bar(centres - 0.022, data["hist_ce"], width=0.044, color="0.5", label="cross-entropy")
     ax2.bar(centres + 0.022, data["hist_fl"], width=0.044, color=COLORS[0],
             label=f"focal γ={data['gamma']:g}, α={data['alpha']:g}")
-    ax2.set_xlabel("$p_t$ under the CE model")
+    ax2.set_xlabel("pₜ under the CE model")
     ax2.set_ylabel("share of the total loss")
     ax2.set_ylim(0, 1)
     ax2.legend(fontsize=8, loc="upper center")
+    _lean(ax, ax2)
     return axes
