@@ -11,9 +11,9 @@ value TensorFlow's autodiff uses at the kinks (e.g. ReLU'(0) = 0).
 
 from __future__ import annotations
 
-import functools
-
 import numpy as np
+
+from ._cache import lru_cache
 
 __all__ = ["sigmoid", "tanh", "relu", "leaky_relu", "prelu", "rrelu", "elu", "softplus", "softsign",
            "softmax", "derivative", "NAMES", "PARAMETERS", "properties", "relu_features_fit",
@@ -44,7 +44,10 @@ def _as_float(x, name="x"):
 def _check_param(value, name, *, low=None, allow_array=False):
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating, np.ndarray, list)):
         raise TypeError(f"{name} must be a number, got {type(value).__name__}")
-    v = np.asarray(value, dtype=np.float64)
+    try:
+        v = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be a number or a list of numbers, got {value!r}") from None
     if v.ndim and not allow_array:
         raise TypeError(f"{name} must be a scalar, got an array of shape {v.shape}")
     if not np.all(np.isfinite(v)):
@@ -52,6 +55,49 @@ def _check_param(value, name, *, low=None, allow_array=False):
     if low is not None and np.any(v < low):
         raise ValueError(f"{name} must be >= {low}, got {value!r}")
     return v if v.ndim else float(v)
+
+
+def _int(value, name, low=0):
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be an integer, got {type(value).__name__} {value!r}")
+    if value < low:
+        raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
+    return int(value)
+
+
+def _seed(seed, name="seed"):
+    return None if seed is None else _int(seed, name)
+
+
+def _flag(value, name):
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {value!r}")
+    return bool(value)
+
+
+def _choice(value, name, options):
+    if not isinstance(value, str) or value not in options:
+        raise ValueError(f"{name} must be one of {', '.join(options)}; got {value!r}")
+    return value
+
+
+def _choices(values, name, options):
+    """A sequence of names (one name alone is accepted too)."""
+    if isinstance(values, str):
+        values = (values,)
+    if not isinstance(values, (tuple, list)) or not values:
+        raise TypeError(f"{name} must be a non-empty tuple of names from {', '.join(options)}; got {values!r}")
+    return tuple(_choice(v, name, options) for v in values)
+
+
+def _numbers(values, name, *, low=None):
+    """A non-empty sequence of finite numbers (each > low when low is given)."""
+    if isinstance(values, (str, bytes)) or not isinstance(values, (tuple, list, range, np.ndarray)):
+        raise TypeError(f"{name} must be a non-empty sequence of numbers, got {values!r}")
+    out = [_check_param(v, name) for v in values]
+    if not out or (low is not None and min(out) <= low):
+        raise ValueError(f"{name} must be a non-empty sequence of numbers > {low}, got {values!r}")
+    return out
 
 
 def sigmoid(x):
@@ -142,6 +188,7 @@ def rrelu(x, lower=1 / 8, upper=1 / 3, training=False, seed=None):
     upper = _check_param(upper, "upper", low=0.0)
     if lower > upper:
         raise ValueError(f"lower must be <= upper, got lower={lower} > upper={upper}")
+    training, seed = _flag(training, "training"), _seed(seed)
     a = _rrelu_slopes(x.shape, lower, upper, training, seed)
     return np.where(x > 0, x, a * x).astype(x.dtype, copy=False)
 
@@ -156,13 +203,16 @@ def elu(x, alpha=1.0):
 def softplus(x):
     """Softplus: f(x) = ln(1 + e^x), a smooth ReLU; computed as ``logaddexp(0, x)`` (no overflow)."""
     x = _as_float(x)
-    return np.logaddexp(0.0, x).astype(x.dtype, copy=False)
+    with np.errstate(invalid="ignore"):  # nan in, nan out (quietly, as TensorFlow)
+        return np.logaddexp(0.0, x).astype(x.dtype, copy=False)
 
 
 def softsign(x):
     """Softsign: f(x) = x / (1 + |x|), range (−1, 1), tails decay polynomially."""
     x = _as_float(x)
-    return x / (1.0 + np.abs(x))
+    with np.errstate(invalid="ignore"):  # ±inf / inf: the limit ±1 is put back below
+        y = x / (1.0 + np.abs(x))
+    return np.where(np.isinf(x), np.sign(x), y).astype(x.dtype, copy=False)
 
 
 def softmax(x, axis=-1):
@@ -175,6 +225,8 @@ def softmax(x, axis=-1):
         raise ValueError("x must have at least one dimension for softmax, got a scalar")
     if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)) or not -x.ndim <= axis < x.ndim:
         raise ValueError(f"axis must be an integer in [{-x.ndim}, {x.ndim - 1}], got {axis!r}")
+    if x.shape[axis] == 0:  # nothing to normalise (np.max would fail on the empty axis)
+        return x.copy()
     with np.errstate(over="ignore"):  # (-1e308) - 1e308 = -inf, and exp(-inf) = 0 is right
         z = x - np.max(x, axis=axis, keepdims=True)
     e = np.exp(z)
@@ -198,9 +250,9 @@ def derivative(name, x, **params):
     **params
         The function's own parameters (e.g. ``negative_slope=0.1``).
     """
-    if name not in NAMES:
-        raise ValueError(f"name must be one of {', '.join(NAMES)}; got {name!r}")
+    _choice(name, "name", NAMES)
     xa = _as_float(x)
+    empty = xa.reshape(-1)[:0]  # validates the parameters without computing anything
     if name == "sigmoid":
         _no_params(name, params)
         s = sigmoid(xa)
@@ -209,7 +261,7 @@ def derivative(name, x, **params):
         _no_params(name, params)
         return 1 - np.tanh(xa) ** 2
     if name == "relu":
-        relu(xa[:0], **params)  # validates the parameters
+        relu(empty, **params)
         slope = params.get("negative_slope", 0.0)
         thr = params.get("threshold", 0.0)
         mx = params.get("max_value")
@@ -218,7 +270,7 @@ def derivative(name, x, **params):
             d = np.where(xa > thr, np.where(xa < mx, 1.0, 0.0), d)
         return d.astype(xa.dtype, copy=False)
     if name == "leaky_relu":
-        leaky_relu(xa[:0], **params)
+        leaky_relu(empty, **params)
         return np.where(xa > 0, 1.0, params.get("negative_slope", 0.2)).astype(xa.dtype, copy=False)
     if name == "prelu":
         if "alpha" not in params:
@@ -226,7 +278,7 @@ def derivative(name, x, **params):
         prelu(xa, **params)
         return np.where(xa > 0, 1.0, params["alpha"]).astype(xa.dtype, copy=False)
     if name == "rrelu":
-        rrelu(xa[:0], **{k: v for k, v in params.items() if k != "seed"})
+        rrelu(empty, **params)
         lower, upper = params.get("lower", 1 / 8), params.get("upper", 1 / 3)
         a = _rrelu_slopes(xa.shape, lower, upper, params.get("training", False), params.get("seed"))
         return np.where(xa > 0, 1.0, a).astype(xa.dtype, copy=False)
@@ -253,8 +305,7 @@ def _no_params(name, params):
 
 
 def _apply(name, x, **params):
-    if name not in NAMES:
-        raise ValueError(f"name must be one of {', '.join(NAMES)}; got {name!r}")
+    _choice(name, "name", NAMES)
     return globals()[name](x, **params)
 
 
@@ -269,6 +320,13 @@ def curve_data(name, param=None, lo=-6.0, hi=6.0, n=401):
     Softmax is shown as its first component on the pair (x, 0): σ-shaped, with the
     diagonal of its Jacobian as derivative.
     """
+    _choice(name, "name", NAMES)
+    lo, hi = _check_param(lo, "lo"), _check_param(hi, "hi")
+    if not lo < hi:
+        raise ValueError(f"lo must be < hi, got lo={lo}, hi={hi}")
+    n = _int(n, "n", low=2)
+    if param is not None:
+        param = _check_param(param, "param", low=0.0)
     x = np.linspace(lo, hi, n)
     params = {}
     if name in PARAMETERS and param is not None:
@@ -287,7 +345,10 @@ def softmax_temperature(logits, temperature):
     temperature = _check_param(temperature, "temperature", low=0.0)
     if temperature == 0:
         raise ValueError("temperature must be > 0, got 0")
-    return softmax(_as_float(logits, "logits") / temperature)
+    logits = _as_float(logits, "logits")
+    if logits.ndim == 0:
+        raise ValueError("logits must have at least one dimension, got a scalar")
+    return softmax(logits / temperature)
 
 
 def linear_stack_collapse(depth=3, width=4, seed=0):
@@ -296,7 +357,8 @@ def linear_stack_collapse(depth=3, width=4, seed=0):
     Builds ``depth`` random matrices, pushes random inputs through them one by one and
     through their single product; returns the largest difference (round-off only).
     """
-    rng = np.random.default_rng(seed)
+    depth, width = _int(depth, "depth", low=1), _int(width, "width", low=1)
+    rng = np.random.default_rng(_seed(seed))
     Ws = [rng.normal(size=(width, width)) for _ in range(depth)]
     X = rng.normal(size=(16, width))
     H = X
@@ -319,7 +381,14 @@ def relu_features_fit(target, n_units, lo=-np.pi, hi=np.pi, n=200, seed=0, activ
     """
     if isinstance(n_units, bool) or not isinstance(n_units, (int, np.integer)) or n_units < 1:
         raise ValueError(f"n_units must be a positive integer, got {n_units!r}")
-    rng = np.random.default_rng(seed)
+    if not callable(target):
+        raise TypeError(f"target must be a function of x, got {type(target).__name__}")
+    lo, hi = _check_param(lo, "lo"), _check_param(hi, "hi")
+    if not lo < hi:
+        raise ValueError(f"lo must be < hi, got lo={lo}, hi={hi}")
+    n = _int(n, "n", low=1)
+    _choice(activation, "activation", NAMES + ("linear",))
+    rng = np.random.default_rng(_seed(seed))
     x = np.linspace(lo, hi, n)
     y = np.asarray(target(x), dtype=float)
     w = rng.choice([-1.0, 1.0], size=n_units) * rng.uniform(0.5, 2.0, size=n_units)
@@ -347,8 +416,8 @@ def properties(name, n=40001):
     PReLU is measured with α = 0.25, RReLU in inference mode; softmax as its first
     component on the pair (x, 0).
     """
-    if name not in NAMES:
-        raise ValueError(f"name must be one of {', '.join(NAMES)}; got {name!r}")
+    _choice(name, "name", NAMES)
+    n = _int(n, "n", low=3)
     params = {"alpha": 0.25} if name == "prelu" else {}
     if name == "softmax":
         f = lambda v: softmax(np.stack([v, np.zeros_like(v)], -1))[..., 0]
@@ -379,7 +448,9 @@ def properties(name, n=40001):
 
 def mlp_init(n_in, hidden, n_out=1, seed=0, scale="he"):
     """Weights of a one-hidden-layer MLP: normal with std sqrt(2/fan_in) ("he") or sqrt(1/fan_in)."""
-    rng = np.random.default_rng(seed)
+    n_in, hidden, n_out = _int(n_in, "n_in", low=1), _int(hidden, "hidden", low=1), _int(n_out, "n_out", low=1)
+    _choice(scale, "scale", ("he", "lecun"))
+    rng = np.random.default_rng(_seed(seed))
     gain = 2.0 if scale == "he" else 1.0
     return {"W1": rng.normal(0, np.sqrt(gain / n_in), (n_in, hidden)), "b1": np.zeros(hidden),
             "W2": rng.normal(0, np.sqrt(1.0 / hidden), (hidden, n_out)), "b2": np.zeros(n_out)}
@@ -393,6 +464,15 @@ def mlp_loss_and_grads(params, X, y, activation="relu", **act_params):
     The read-out's gradient is ``p − y``: bounded, so a large learning rate damages the
     hidden layer without sending the loss to infinity.
     """
+    if not isinstance(params, dict) or not {"W1", "b1", "W2", "b2"} <= set(params):
+        raise TypeError("params must be a dict with W1, b1, W2, b2 (as mlp_init returns)")
+    X, y = _as_float(X, "X"), _as_float(y, "y")
+    n_in, n_out = np.shape(params["W1"])[0], np.shape(params["W2"])[-1]
+    if X.ndim != 2 or X.shape[1] != n_in:
+        raise ValueError(f"X must have shape (n, {n_in}), got {X.shape}")
+    if y.shape != (len(X), n_out):
+        raise ValueError(f"y must have shape ({len(X)}, {n_out}) (one row per row of X), got {y.shape}")
+    _choice(activation, "activation", NAMES)
     Z1 = X @ params["W1"] + params["b1"]
     H = _apply(activation, Z1, **act_params)
     logits = H @ params["W2"] + params["b2"]
@@ -417,10 +497,18 @@ def train_mlp(X, y, activation="relu", hidden=32, lr=0.05, epochs=100, batch_siz
         after each epoch (for ReLU: units that output 0 and get no gradient, ever);
         ``accuracy`` – full-data accuracy after each epoch; ``params`` – final weights.
     """
-    X = np.asarray(X, dtype=float)
-    y = np.asarray(y, dtype=float).reshape(len(X), -1)
+    X = _as_float(X, "X").astype(float)
+    y = _as_float(y, "y").astype(float)
     if X.ndim != 2 or len(X) == 0:
         raise ValueError(f"X must be a non-empty 2-D array, got shape {X.shape}")
+    if y.ndim not in (1, 2) or len(y) != len(X):
+        raise ValueError(f"y must have shape (n,) or (n, k) with n = len(X) = {len(X)}, got {y.shape}")
+    y = y.reshape(len(X), -1)
+    _choice(activation, "activation", NAMES)
+    hidden, epochs, batch_size = _int(hidden, "hidden", 1), _int(epochs, "epochs"), _int(batch_size, "batch_size", 1)
+    seed = _int(seed, "seed")
+    _choice(init_scale, "init_scale", ("he", "lecun"))
+    lr = _check_param(lr, "lr")
     if not lr > 0:
         raise ValueError(f"lr must be > 0, got {lr!r}")
     params = mlp_init(X.shape[1], hidden, y.shape[1], seed=seed, scale=init_scale)
@@ -468,8 +556,8 @@ def gradient_norms(activation, depth, width=32, batch=64, seed=0):
     """
     if isinstance(depth, bool) or not isinstance(depth, (int, np.integer)) or depth < 1:
         raise ValueError(f"depth must be a positive integer, got {depth!r}")
-    if activation not in NAMES or activation in ("softmax", "prelu"):
-        raise ValueError(f"activation must be an element-wise activation of {NAMES}, got {activation!r}")
+    _choice(activation, "activation", tuple(n for n in NAMES if n not in ("softmax", "prelu")))
+    width, batch, seed = _int(width, "width", 1), _int(batch, "batch", 1), _int(seed, "seed")
     from . import import_tf
 
     tf = import_tf()
@@ -499,6 +587,8 @@ def dead_relu_sweep(lrs=(0.3, 1.0, 3.0, 5.0, 10.0, 20.0), activations=("relu", "
     Precomputed once for the chapter's learning-rate slider; returns
     ``{(activation, lr): run}`` with the runs of :func:`train_mlp`.
     """
+    lrs, activations = _numbers(lrs, "lrs", low=0.0), _choices(activations, "activations", NAMES)
+    epochs, hidden, seed = _int(epochs, "epochs"), _int(hidden, "hidden", 1), _int(seed, "seed")
     from .data import dots
 
     X, y = dots()
@@ -512,6 +602,12 @@ def zero_centred_comparison(activations=("sigmoid", "tanh"), seeds=range(5), lr=
     Returns ``{activation: mean loss per epoch}`` on the course's dots; LeCun-normal
     initialisation for both, so only the activation differs.
     """
+    activations = _choices(activations, "activations", NAMES)
+    if not isinstance(seeds, (tuple, list, range)) or not seeds:
+        raise TypeError(f"seeds must be a non-empty sequence of integers, got {seeds!r}")
+    seeds = [_int(s, "seeds") for s in seeds]
+    lr = _numbers([lr], "lr", low=0.0)[0]
+    epochs, hidden = _int(epochs, "epochs"), _int(hidden, "hidden", 1)
     from .data import dots
 
     X, y = dots()
@@ -524,6 +620,7 @@ def properties_table(names=NAMES) -> str:
     """:func:`properties` of every activation as a fixed-width text table."""
     def rng(r):
         return "(" + ", ".join("inf" if v == np.inf else "-inf" if v == -np.inf else f"{v:g}" for v in r) + ")"
+    names = _choices(names, "names", NAMES)
     cols = ("bounded", "monotonic", "zero_centred", "smooth", "identity_near_0")
     lines = [f"{'function':<11}{'range':<14}" + "".join(f"{c:>16}" for c in cols)]
     for n in names:
@@ -532,9 +629,12 @@ def properties_table(names=NAMES) -> str:
     return "\n".join(lines)
 
 
-@functools.lru_cache(maxsize=4)
+@lru_cache(maxsize=4)
 def gradient_norm_table(max_depth=30, activations=("sigmoid", "tanh", "relu"), width=32, seed=0):
     """:func:`gradient_norms` for every depth 1..max_depth: ``{depth: {activation: norms}}`` (cached)."""
+    elementwise = tuple(n for n in NAMES if n not in ("softmax", "prelu"))
+    max_depth, activations = _int(max_depth, "max_depth", 1), _choices(activations, "activations", elementwise)
+    width, seed = _int(width, "width", 1), _int(seed, "seed")
     return {d: {a: gradient_norms(a, d, width=width, seed=seed) for a in activations}
             for d in range(1, max_depth + 1)}
 
@@ -550,6 +650,7 @@ def compare_with_keras(seed=0, n=1000):
     -------
     list of (name, max value difference, max derivative difference)
     """
+    seed, n = _int(seed, "seed"), _int(n, "n", low=10)
     from . import import_tf
 
     tf = import_tf()

@@ -101,6 +101,17 @@ def _padding(value) -> str:
     return value.lower()
 
 
+def _input_shape(value, *, min_side: int = 1, rank: int | None = 3) -> tuple:
+    """A model's input shape without the batch: (height, width, channels) of positive ints."""
+    if not isinstance(value, (tuple, list)) or not value or (rank is not None and len(value) != rank):
+        what = "(height, width, channels)" if rank == 3 else "of positive integers"
+        raise TypeError(f"input_shape must be a tuple {what}, got {value!r}")
+    shape = tuple(_pos_int("input_shape", v) for v in value)
+    if rank == 3 and min(shape[:2]) < min_side:
+        raise ValueError(f"input_shape must be at least {min_side} x {min_side} for this network, got {value!r}")
+    return shape
+
+
 def _bool(name: str, value) -> bool:
     if not isinstance(value, (bool, np.bool_)):
         raise TypeError(f"{name} must be True or False, got {value!r}")
@@ -141,7 +152,11 @@ class LayerTable(Sequence):
     columns = ("name", "type", "output shape", "params", "MACs", "FLOPs", "memory (bytes)")
 
     def __init__(self, rows, *, title: str | None = None):
-        self.rows = [r if isinstance(r, LayerRow) else LayerRow(*r) for r in rows]
+        try:
+            self.rows = [r if isinstance(r, LayerRow) else LayerRow(*r) for r in rows]
+        except TypeError:
+            raise TypeError("rows must be a list of LayerRow (or of 7-tuples: name, type, output_shape, params, "
+                            f"macs, flops, memory), got {rows!r}") from None
         self.title = title
 
     # Sequence protocol -----------------------------------------------------------------
@@ -640,6 +655,7 @@ def measure_latency(model, repeats: int = 20, warmup: int = 3, batch_size: int =
 # -------------------------------------------------------------------------------------------
 def lenet5(input_shape=(32, 32, 3), classes: int = 10):
     """LeNet-5 as the course builds it for CIFAR-10 (class 5): 2 × (Conv 5×5 sigmoid + MaxPool 2) + 3 Dense."""
+    input_shape, classes = _input_shape(input_shape, min_side=16), _pos_int("classes", classes)
     _, keras = _keras()
     L = keras.layers
     return keras.Sequential([
@@ -654,6 +670,8 @@ def lenet5(input_shape=(32, 32, 3), classes: int = 10):
 
 def vgg_style(input_shape=(32, 32, 3), filters: int = 32, classes: int = 10):
     """A small VGG-style network: two blocks of (Conv 3×3 + BN + ReLU) × 2 + MaxPool, then GAP + Dense."""
+    input_shape, filters = _input_shape(input_shape, min_side=4), _pos_int("filters", filters)
+    classes = _pos_int("classes", classes)
     _, keras = _keras()
     L = keras.layers
     layers = [keras.Input(input_shape)]
@@ -673,6 +691,8 @@ def mobilenet_style(input_shape=(32, 32, 3), filters: int = 32, classes: int = 1
     then a 1×1 Conv + BN + ReLU6: per output position ``K²·C_in + C_in·C_out`` MACs instead of
     ``K²·C_in·C_out``, a ratio of ``1/C_out + 1/K²``.
     """
+    input_shape, filters = _input_shape(input_shape, min_side=4), _pos_int("filters", filters)
+    classes = _pos_int("classes", classes)
     _, keras = _keras()
     L = keras.layers
     layers = [keras.Input(input_shape),
@@ -693,6 +713,10 @@ def mobilenet_style(input_shape=(32, 32, 3), filters: int = 32, classes: int = 1
 
 def mlp(input_shape=(32, 32, 3), hidden: Sequence[int] = (256, 128), classes: int = 10):
     """A fully connected network on the flattened image: many parameters, few FLOPs per parameter."""
+    input_shape, classes = _input_shape(input_shape, rank=None), _pos_int("classes", classes)
+    if not isinstance(hidden, (tuple, list)):
+        raise TypeError(f"hidden must be a tuple of layer widths, got {hidden!r}")
+    hidden = [_pos_int("hidden", h) for h in hidden]
     _, keras = _keras()
     L = keras.layers
     layers = [keras.Input(input_shape), L.Flatten(name="flatten")]

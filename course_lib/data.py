@@ -24,6 +24,8 @@ IRIS_CLASSES = ("setosa", "versicolor", "virginica")
 
 def data_path(name: str):
     """Path of a file shipped in ``course_lib/data`` (e.g. ``"dot.csv"``)."""
+    if not isinstance(name, str):
+        raise TypeError(f"name must be a file name (a string), got {type(name).__name__}")
     p = resources.files("course_lib").joinpath("data", name)
     if not p.is_file():
         raise ValueError(f"name must be a file shipped in course_lib/data, got {name!r}")
@@ -93,7 +95,8 @@ def iris(shuffle_seed: int = 116, n_train: int = 120):
     (x_train, y_train), (x_test, y_test)
         float64 features and int64 labels in 0..2.
     """
-    _check_n_seed(1, shuffle_seed)
+    if isinstance(shuffle_seed, bool) or not isinstance(shuffle_seed, (int, np.integer)) or shuffle_seed < 0:
+        raise ValueError(f"shuffle_seed must be a non-negative integer, got {shuffle_seed!r}")
     if isinstance(n_train, bool) or not isinstance(n_train, (int, np.integer)) or not 0 < n_train < 150:
         raise ValueError(f"n_train must be an integer in 1..149, got {n_train!r}")
     x, y = iris_raw()

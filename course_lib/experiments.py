@@ -16,6 +16,7 @@ Chapter 06 – the iris optimizer comparison (PKU notes, class2 p32–p40)
 
 from __future__ import annotations
 
+import copy
 import time
 from dataclasses import dataclass, field
 
@@ -75,9 +76,13 @@ class IrisRun:
     step_loss : ndarray (steps,)
         Every batch's loss, in order.
     w1, b1 : ndarray
-        Final weights.
+        Final weights (the best epoch's when early stopping restored them).
     time_s : float
         Wall time of the training loop in seconds.
+    stopped_epoch : int or None
+        The epoch early stopping ended the run at (``None``: it ran every epoch).
+    info : dict
+        ``best_epoch`` (early stopping), ``n_train`` and ``batches_per_epoch``.
     """
 
     name: str
@@ -124,8 +129,9 @@ def iris_forward_backward(x, y_onehot, w1, b1):
     -------
     loss : float32, grad_w1 : (4, 3), grad_b1 : (3,)
     """
-    x = np.asarray(x, dtype=np.float32)
-    y_onehot = np.asarray(y_onehot, dtype=np.float32)
+    x = _opt._array(x, "x").astype(np.float32)
+    y_onehot = _opt._array(y_onehot, "y_onehot").astype(np.float32)
+    w1, b1 = _opt._array(w1, "w1"), _opt._array(b1, "b1")
     if x.ndim != 2 or y_onehot.shape != (len(x), 3) or np.shape(w1) != (x.shape[1], 3) or np.shape(b1) != (3,):
         raise ValueError("x (n, 4), y_onehot (n, 3), w1 (4, 3) and b1 (3,) must have matching shapes, got "
                          f"{x.shape}, {y_onehot.shape}, {np.shape(w1)}, {np.shape(b1)}")
@@ -135,14 +141,21 @@ def iris_forward_backward(x, y_onehot, w1, b1):
     return loss, gW[:-1], gW[-1]
 
 
+_ONES = np.ones((3, 3), dtype=np.float32)  # z @ _ONES puts each row's sum in all 3 columns
+
+
 def _loss_grad(xa, xaT, Y, scale, W):
+    # The hot loop of every iris run: ~10 small numpy calls, row sums done as products with
+    # a matrix of ones (faster than .sum(axis=1, keepdims=True) on (32, 3) arrays).
     z = xa @ W
-    e = np.exp(z - z.max(axis=1, keepdims=True))
-    p = e / e.sum(axis=1, keepdims=True)
+    z -= np.maximum(np.maximum(z[:, :1], z[:, 1:2]), z[:, 2:])
+    np.exp(z, out=z)
+    p = z / (z @ _ONES)
     d = p - Y
-    loss = np.mean(d * d)
+    dd = d.ravel()
+    loss = (dd @ dd) / np.float32(dd.size)
     gp = d * scale
-    gz = p * (gp - (gp * p).sum(axis=1, keepdims=True))
+    gz = p * (gp - (gp * p) @ _ONES)
     return loss, xaT @ gz
 
 
@@ -153,7 +166,7 @@ def _softmax_rows(z):
 
 def _check_int(value, name, low):
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
-        raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
+        raise ValueError(f"{name} must be an integer >= {low}, got {_opt._show(value)}")
     return int(value)
 
 
@@ -204,15 +217,21 @@ def fit_iris(optimizer="sgd", epochs=500, *, lr=0.1, batch_size=32, shuffle=Fals
     n_train = _check_int(n_train, "n_train", 1)
     if n_train > 120:
         raise ValueError(f"n_train must be <= 120 (the course's training set), got {n_train}")
-    if monitor not in ("loss", "test_loss"):
-        raise ValueError(f"monitor must be 'loss' or 'test_loss', got {monitor!r}")
+    if not isinstance(monitor, str) or monitor not in ("loss", "test_loss"):
+        raise ValueError(f"monitor must be 'loss' or 'test_loss', got {_opt._show(monitor)}")
     if patience is not None:
         patience = _check_int(patience, "patience", 0)
+    min_delta = _opt._positive(min_delta, "min_delta", allow_zero=True)
+    shuffle = _opt._flag(shuffle, "shuffle")
+    seed = _opt._int(seed, "seed", 0)
+    if name is not None and not isinstance(name, str):
+        raise TypeError(f"name must be a string or None, got {type(name).__name__}")
+    lr = _opt._learning_rate(lr, "lr")
     opt = _as_optimizer(optimizer, lr, "optimizer")
     if switch is not None:
-        if not (isinstance(switch, tuple) and len(switch) == 2):
-            raise TypeError("switch must be a tuple (epoch, optimizer)")
-        switch = (_check_int(switch[0], "switch epoch", 0), _as_optimizer(switch[1], lr, "switch"))
+        if not (isinstance(switch, (tuple, list)) and len(switch) == 2):
+            raise TypeError(f"switch must be a tuple (epoch, optimizer), got {_opt._show(switch)}")
+        switch = (_check_int(switch[0], "switch", 0), _as_optimizer(switch[1], lr, "switch"))
     label = name or (optimizer if isinstance(optimizer, str) else type(optimizer).__name__)
 
     (x_tr, y_tr), (x_te, y_te) = _data.iris()
@@ -220,7 +239,12 @@ def fit_iris(optimizer="sgd", epochs=500, *, lr=0.1, batch_size=32, shuffle=Fals
     eye = np.eye(3, dtype=np.float32)
     xa_all, Y_all = _augment(x_tr), eye[y_tr]
     xa_te, Y_te = _augment(x_te), eye[y_te]
-    w1, b1 = iris_initial_weights() if weights is None else (np.asarray(weights[0]), np.asarray(weights[1]))
+    if weights is None:
+        w1, b1 = iris_initial_weights()
+    else:
+        if not (isinstance(weights, (tuple, list)) and len(weights) == 2):
+            raise TypeError(f"weights must be a pair (w1, b1), got {_opt._show(weights)}")
+        w1, b1 = _opt._array(weights[0], "weights"), _opt._array(weights[1], "weights")
     if w1.shape != (4, 3) or b1.shape != (3,):
         raise ValueError(f"weights must be (w1 (4, 3), b1 (3,)), got shapes {w1.shape} and {b1.shape}")
     W = np.concatenate([w1.astype(np.float32), b1.astype(np.float32)[None]], axis=0)
@@ -287,6 +311,8 @@ def _as_optimizer(value, lr, name):
     if isinstance(value, _opt.Optimizer):
         return value
     if isinstance(value, str):
+        if value.lower() not in _opt.COURSE_NAMES:
+            raise ValueError(f"{name} must be one of {_opt.COURSE_NAMES} or an Optimizer, got {value!r}")
         return _opt.get(value, lr, course=True)
     raise TypeError(f"{name} must be an optimizer name or a course_lib.optimizers.Optimizer, "
                     f"got {type(value).__name__}")
@@ -295,16 +321,19 @@ def _as_optimizer(value, lr, name):
 def _check_names(names):
     if isinstance(names, str):
         names = (names,)
+    if not isinstance(names, (tuple, list)):
+        raise TypeError(f"names must be a tuple of names from {_opt.COURSE_NAMES}, got {_opt._show(names)}")
     names = tuple(names)
     for n in names:
-        if n not in _opt.COURSE_NAMES:
+        if not isinstance(n, str) or n not in _opt.COURSE_NAMES:
             raise ValueError(f"names must be taken from {_opt.COURSE_NAMES}, got {n!r}")
     if not names:
         raise ValueError("names must not be empty")
     return names
 
 
-def iris_optimizers(names=("sgd", "sgdm", "adagrad", "rmsprop", "adam"), epochs=500, lr=0.1) -> dict:
+def iris_optimizers(names=("sgd", "sgdm", "adagrad", "rmsprop", "adam"), epochs=500, lr=0.1, *,
+                    flush_to_zero=True) -> dict:
     """The course's iris comparison: each optimizer from the same start, with the course's rules.
 
     One Dense layer 4→3 with softmax, MSE against one-hot labels, the 120 training flowers in
@@ -313,6 +342,11 @@ def iris_optimizers(names=("sgd", "sgdm", "adagrad", "rmsprop", "adam"), epochs=
     :func:`course_lib.optimizers.get` with ``course=True``): SGD; SGDM ``m = 0.9m + 0.1g``;
     Adagrad and RMSProp without ε; Adam with bias correction on the global batch count.
 
+    ``flush_to_zero`` (default True) makes the rules without ε treat subnormal numbers as 0,
+    as TensorFlow's CPU kernels do: the course's RMSProp then ends in NaN as the course's did;
+    with ``False`` (IEEE arithmetic, numpy's default) it survives. The other four runs do not
+    depend on it.
+
     Returns
     -------
     dict
@@ -320,7 +354,13 @@ def iris_optimizers(names=("sgd", "sgdm", "adagrad", "rmsprop", "adam"), epochs=
     """
     names = _check_names(names)
     epochs = _check_int(epochs, "epochs", 1)
-    return {n: fit_iris(n, epochs, lr=lr, name=_DISPLAY[n]) for n in names}
+    lr = _opt._learning_rate(lr, "lr")
+    _opt._flag(flush_to_zero, "flush_to_zero")
+    runs = {}
+    for n in names:
+        extra = {"flush_to_zero": flush_to_zero} if n in ("adagrad", "rmsprop", "adam") else {}
+        runs[n] = fit_iris(_opt.get(n, lr, course=True, **extra), epochs, name=_DISPLAY[n])
+    return runs
 
 
 def iris_restarts(optimizer="sgd", n_starts=8, epochs=100, *, lr=0.1, stddev=1.0, seed=0) -> list:
@@ -329,16 +369,19 @@ def iris_restarts(optimizer="sgd", n_starts=8, epochs=100, *, lr=0.1, stddev=1.0
     Returns the list of :class:`IrisRun`; the notes' tip is to keep the best (lowest loss).
     """
     n_starts = _check_int(n_starts, "n_starts", 1)
-    if not isinstance(stddev, (int, float)) or not stddev > 0:
-        raise ValueError(f"stddev must be a number > 0, got {stddev!r}")
-    rng = np.random.default_rng(seed)
+    epochs = _check_int(epochs, "epochs", 1)
+    stddev = _opt._positive(stddev, "stddev")
+    lr = _opt._learning_rate(lr, "lr")
+    _as_optimizer(optimizer, lr, "optimizer")  # checked once, built fresh for every start
+    rng = np.random.default_rng(_opt._int(seed, "seed", 0))
     runs = []
     for i in range(n_starts):
         w = rng.normal(0.0, stddev, size=15)
         while np.any(bad := np.abs(w) > 2 * stddev):  # truncated normal, as tf.random.truncated_normal
             w[bad] = rng.normal(0.0, stddev, size=int(bad.sum()))
         w = w.astype(np.float32)
-        runs.append(fit_iris(optimizer, epochs, lr=lr, weights=(w[:12].reshape(4, 3), w[12:]), name=f"start {i}"))
+        fresh = copy.deepcopy(optimizer)  # an Optimizer instance must not carry its state from start to start
+        runs.append(fit_iris(fresh, epochs, lr=lr, weights=(w[:12].reshape(4, 3), w[12:]), name=f"start {i}"))
     return runs
 
 
@@ -358,6 +401,7 @@ def iris_optimizers_course_tf(names=("sgd", "sgdm", "adagrad", "rmsprop", "adam"
     """
     names = _check_names(names)
     epochs = _check_int(epochs, "epochs", 1)
+    lr = _opt._positive(lr, "lr", allow_zero=True)
     from . import import_tf
 
     tf = import_tf()

@@ -33,14 +33,15 @@ __all__ = [
     "l1_loss", "l2_loss", "penalty", "regularized_mse", "soft_threshold",
     # polynomial capacity
     "target_function", "poly_data", "poly_features", "ridge_fit", "poly_predict", "mse",
-    "capacity_curve", "poly_view", "select_lambda",
+    "capacity_curve", "poly_view", "lambda_curve", "select_lambda",
     # the dots network
     "MLPRuns", "init_mlp", "mlp_loss_and_grads", "train_mlp", "tf_course_loop", "decision_grid",
-    "LAMBDAS", "GRID_SEEDS", "COURSE_REPORTED", "dots_grid", "dots_view", "course_loss_table",
-    "seed_spread", "format_table",
+    "LAMBDAS", "L1_LAMBDAS", "GRID_SEEDS", "COURSE_REPORTED", "dots_grid", "dots_view", "course_loss_table",
+    "seed_spread", "course_spread_rows", "format_table",
     # remedies, L1 vs L2, early stopping
     "remedies", "weight_stats", "l1_l2_view", "constraint_geometry",
-    "noisy_dots", "early_stopping_epoch", "early_stopping_run", "early_stopping_view",
+    "compare_with_tensorflow",
+    "noisy_dots", "early_stopping_epoch", "ES_SEEDS", "early_stopping_runs", "early_stopping_view",
 ]
 
 # --------------------------------------------------------------------------------------
@@ -343,6 +344,27 @@ def poly_view(degree: int = 3, noise: float = 0.2, n_train: int = 15, lam: float
             "curve": curve}
 
 
+@lru_cache(maxsize=16)
+def lambda_curve(degree: int = 12, noise: float = 0.2, n_train: int = 15, seed: int = SEED, n_lams: int = 29):
+    """Training and validation MSE of the degree-``degree`` ridge fit for λ in ``geomspace(1e-6, 10, n_lams)``.
+
+    Returns
+    -------
+    dict
+        ``lams``, ``train_mse``, ``val_mse`` (read-only) and ``best`` (the λ of lowest validation error).
+    """
+    n_lams = _integer(n_lams, "n_lams", low=2)
+    x, y = poly_data(n_train, noise, seed, 0)
+    xv, yv = poly_data(200, noise, seed, 1)
+    lams = np.geomspace(1e-6, 10, n_lams)
+    tr, va = np.empty(n_lams), np.empty(n_lams)
+    for i, lam in enumerate(lams):
+        c = ridge_fit(x, y, degree, float(lam))
+        tr[i], va[i] = mse(y, poly_predict(c, x)), mse(yv, poly_predict(c, xv))
+    _readonly(lams, tr, va)
+    return {"lams": lams, "train_mse": tr, "val_mse": va, "best": float(lams[np.argmin(va)])}
+
+
 def select_lambda(lams, x_train, y_train, x_val, y_val, degree: int) -> float:
     """The λ of ``lams`` whose ridge fit (:func:`ridge_fit`) has the lowest validation MSE.
 
@@ -361,6 +383,8 @@ def select_lambda(lams, x_train, y_train, x_val, y_val, degree: int) -> float:
 
 #: λ values precomputed for the sliders (the course's 0.03 among them).
 LAMBDAS = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3)
+#: λ values precomputed for the L1-against-L2 slider (λ = 0 would be the same run for both).
+L1_LAMBDAS = (0.001, 0.003, 0.01, 0.03, 0.1)
 #: Seeds of the runs behind the sliders (the first is the notebook's seed).
 GRID_SEEDS = (SEED, SEED + 1, SEED + 2, SEED + 3)
 
@@ -395,29 +419,56 @@ def init_mlp(seed: int = SEED, hidden: int = 11, n_in: int = 2, dtype=np.float64
             "b2": np.full(1, 0.01, dtype)}
 
 
-def _loss_grads(w1, b1, w2, b2, xb, yb, lam, kind):
-    """Batched forward/backward. Shapes: w1 (K,I,H), b1 (K,1,H), w2 (K,H,1), b2 (K,1,1),
-    xb (B,I), yb (B,1), lam (K,1,1). Returns mse (K,), penalty (K,), grads."""
-    B = xb.shape[0]
-    z = xb @ w1 + b1                       # (K,B,H)
-    h = np.maximum(z, 0)
-    diff = h @ w2 + b2 - yb                # (K,B,1)
-    mse_k = np.einsum("kbo,kbo->k", diff, diff) / B
+def _grads(W1, w2, b2, xa, yb, lam_row, lam_k, kind, need_loss=False):
+    """One batch's gradients for K networks at once, in a flat layout fast on small shapes.
+
+    ``W1`` (I+1, K*H) stacks every run's ``w1`` (first I rows) and ``b1`` (last row);
+    ``w2`` (K, H); ``b2`` (K,); ``xa`` (B, I+1) is the batch with a column of ones;
+    ``yb`` (B, 1); ``lam_row`` (1, K*H) and ``lam_k`` (K, 1) hold each run's λ.
+    The products with the inputs are single 2-D matrix products whatever K is; the output
+    layer uses one stacked product over the K runs. Returns ``(gW1, gw2, gb2)`` and,
+    with ``need_loss``, also the per-run MSE and penalty, both (K,).
+    """
+    B = xa.shape[0]
+    K, H = w2.shape
+    z = xa @ W1                                   # (B, K*H)
+    h = np.maximum(z, 0).reshape(B, K, H)
+    diff = (h.transpose(1, 0, 2) @ w2[:, :, None])[:, :, 0].T + b2 - yb  # (B, K)
     dy = diff * (2.0 / B)
-    gw2 = np.swapaxes(h, 1, 2) @ dy        # (K,H,1)
-    gb2 = dy.sum(axis=1, keepdims=True)
-    dh = (dy @ np.swapaxes(w2, 1, 2)) * (z > 0)
-    gw1 = xb.T @ dh                        # (K,I,H)
-    gb1 = dh.sum(axis=1, keepdims=True)
+    gw2 = (h.transpose(1, 2, 0) @ dy.T[:, :, None])[:, :, 0]
+    gb2 = dy.sum(axis=0)
+    dh = (dy[:, :, None] * w2).reshape(B, K * H)
+    dh *= z > 0                                   # ReLU'(0) = 0, as TensorFlow
+    gW1 = xa.T @ dh                               # weights and biases in one product
+    w1 = W1[:-1]
     if kind == "l2":
-        pen = lam[:, 0, 0] * 0.5 * (np.einsum("kih,kih->k", w1, w1) + np.einsum("kho,kho->k", w2, w2))
-        gw1 = gw1 + lam * w1
-        gw2 = gw2 + lam * w2
+        gW1[:-1] += lam_row * w1
+        gw2 += lam_k * w2
     else:
-        pen = lam[:, 0, 0] * (np.abs(w1).sum(axis=(1, 2)) + np.abs(w2).sum(axis=(1, 2)))
-        gw1 = gw1 + lam * np.sign(w1)
-        gw2 = gw2 + lam * np.sign(w2)
-    return mse_k, pen, (gw1, gb1, gw2, gb2)
+        gW1[:-1] += lam_row * np.sign(w1)
+        gw2 += lam_k * np.sign(w2)
+    if not need_loss:
+        return gW1, gw2, gb2
+    m = np.einsum("bk,bk->k", diff, diff) / B
+    if kind == "l2":
+        pen = 0.5 * ((w1 * w1).reshape(-1, K, H).sum(axis=(0, 2)) + (w2 * w2).sum(axis=1))
+    else:
+        pen = np.abs(w1).reshape(-1, K, H).sum(axis=(0, 2)) + np.abs(w2).sum(axis=1)
+    return gW1, gw2, gb2, m, lam_k[:, 0] * pen
+
+
+def _pack(w1, b1, w2, b2):
+    """(K, I, H), (K, H), (K, H, 1), (K, 1) -> the flat layout of :func:`_grads`."""
+    K, I, H = w1.shape
+    W1 = np.concatenate([w1, b1[:, None, :]], axis=1).transpose(1, 0, 2).reshape(I + 1, K * H)
+    return np.ascontiguousarray(W1), np.ascontiguousarray(w2[:, :, 0]), b2[:, 0].copy()
+
+
+def _unpack(W1, w2, b2):
+    """The flat layout back to (K, I, H), (K, H), (K, H, 1), (K, 1) arrays."""
+    K, H = w2.shape
+    A = W1.reshape(-1, K, H).transpose(1, 0, 2)
+    return A[:, :-1].copy(), A[:, -1].copy(), w2[:, :, None].copy(), b2[:, None].copy()
 
 
 def _xy(x, y, name_x="x", name_y="y", dtype=np.float64):
@@ -460,9 +511,12 @@ def mlp_loss_and_grads(params: dict, x, y, lam: float = 0.0, kind: str = "l2"):
         raise ValueError(f"x must have {p['w1'].shape[0]} columns (w1's rows), got {x.shape[1]}")
     lam = _number(lam, "lam", low=0.0)
     kind = _kind(kind)
-    m, pen, (gw1, gb1, gw2, gb2) = _loss_grads(p["w1"][None], p["b1"][None, None], p["w2"][None],
-                                               p["b2"][None, None], x, y, np.full((1, 1, 1), lam), kind)
-    grads = {"w1": gw1[0], "b1": gb1[0, 0], "w2": gw2[0], "b2": gb2[0, 0]}
+    W1, w2, b2 = _pack(p["w1"][None], p["b1"][None], p["w2"][None], p["b2"][None])
+    xa = np.c_[x, np.ones(len(x), x.dtype)]
+    lam_k = np.full((1, 1), lam, W1.dtype)
+    gW1, gw2, gb2, m, pen = _grads(W1, w2, b2, xa, y, lam_k, lam_k, kind, need_loss=True)
+    g = _unpack(gW1, gw2, gb2)
+    grads = {"w1": g[0][0], "b1": g[1][0], "w2": g[2][0], "b2": g[3][0]}
     return float(m[0] + pen[0]), grads
 
 
@@ -553,7 +607,8 @@ def train_mlp(x, y, *, lam=0.0, kind: str = "l2", seed=SEED, hidden: int = 11, l
     x_val, y_val : array_like, optional
         A validation set, evaluated after every epoch.
     init : dict, optional
-        Start every run from these parameters (e.g. drawn with TensorFlow).
+        Start every run from these parameters (e.g. drawn with TensorFlow); ``seed`` and
+        ``hidden`` are then taken from ``init`` rather than from the arguments.
     proximal : bool
         With ``kind="l1"``: take the MSE gradient step, then :func:`soft_threshold` by
         ``lr * lam`` (exact zeros) instead of adding the sub-gradient.
@@ -606,48 +661,59 @@ def train_mlp(x, y, *, lam=0.0, kind: str = "l2", seed=SEED, hidden: int = 11, l
     else:
         cache = {}
         inits = [cache.setdefault(int(s), init_mlp(int(s), hidden, n_in)) for s in seeds]
-    w1 = np.stack([q["w1"] for q in inits]).astype(dtype)
-    b1 = np.stack([q["b1"] for q in inits]).astype(dtype)[:, None, :]
-    w2 = np.stack([q["w2"] for q in inits]).astype(dtype)
-    b2 = np.stack([q["b2"] for q in inits]).astype(dtype)[:, None, :]
-    lam3 = lams.astype(dtype).reshape(K, 1, 1)
+    hidden = inits[0]["w1"].shape[1]
+    W1, w2, b2 = _pack(*(np.stack([q[k] for q in inits]).astype(dtype) for k in ("w1", "b1", "w2", "b2")))
+    lam_k = lams.astype(dtype).reshape(K, 1)
+    lam_row = np.repeat(lams.astype(dtype), hidden)[None, :]
     lr = dtype.type(lr)
 
     n = x.shape[0]
-    batches = [(x[i:i + batch_size], y[i:i + batch_size]) for i in range(0, n, batch_size)]
+    ones = np.ones((n, 1), dtype)
+    xa = np.concatenate([x, ones], axis=1)
+    batches = [(xa[i:i + batch_size], y[i:i + batch_size]) for i in range(0, n, batch_size)]
+    xva = np.concatenate([x_val, np.ones((len(x_val), 1), dtype)], axis=1) if x_val is not None else None
     loss = np.empty((K, epochs))
     train_mse = np.empty((K, epochs))
     val_mse = np.empty((K, epochs)) if x_val is not None else None
-    snaps = ({k: np.empty((K, epochs) + v.shape[1:], dtype) for k, v in
-              (("w1", w1), ("b1", b1[:, 0]), ("w2", w2), ("b2", b2[:, 0]))} if record else None)
+    snaps = {"W1": np.empty((epochs,) + W1.shape, dtype), "w2": np.empty((epochs,) + w2.shape, dtype),
+             "b2": np.empty((epochs,) + b2.shape, dtype)} if record else None
 
     def full_mse(xs, ys):
-        d = np.maximum(xs @ w1 + b1, 0) @ w2 + b2 - ys
-        return np.einsum("kbo,kbo->k", d, d) / xs.shape[0]
+        h = np.maximum(xs @ W1, 0).reshape(len(xs), K, hidden)
+        d = (h.transpose(1, 0, 2) @ w2[:, :, None])[:, :, 0].T + b2 - ys
+        return np.einsum("bk,bk->k", d, d) / len(xs)
 
+    last = len(batches) - 1
+    zero_row, zero_k = np.zeros_like(lam_row), np.zeros_like(lam_k)
     with np.errstate(over="ignore", invalid="ignore"):
         for e in range(epochs):
-            for xb, yb in batches:
-                if proximal:  # penalty of the weights the batch saw, then an exact L1 prox step
-                    m, pen, (gw1, gb1, gw2, gb2) = _loss_grads(w1, b1, w2, b2, xb, yb, lam3, kind)
-                    gw1, gw2 = gw1 - lam3 * np.sign(w1), gw2 - lam3 * np.sign(w2)  # MSE part only
-                    w1, w2 = w1 - lr * gw1, w2 - lr * gw2
-                    w1 = np.sign(w1) * np.maximum(np.abs(w1) - lr * lam3, 0)
-                    w2 = np.sign(w2) * np.maximum(np.abs(w2) - lr * lam3, 0)
+            for i, (xb, yb) in enumerate(batches):
+                if proximal:  # MSE gradient step, then the exact L1 prox (soft threshold) on the weights
+                    out = _grads(W1, w2, b2, xb, yb, zero_row, zero_k, kind, need_loss=i == last)
+                    if i == last:  # the loss this batch saw: its MSE + the penalty before the step
+                        pen = np.abs(W1[:-1]).reshape(-1, K, hidden).sum(axis=(0, 2)) + np.abs(w2).sum(axis=1)
+                        out = out[:4] + (lam_k[:, 0] * pen,)
+                    W1 -= lr * out[0]
+                    w2 -= lr * out[1]
+                    b2 -= lr * out[2]
+                    W1[:-1] = np.sign(W1[:-1]) * np.maximum(np.abs(W1[:-1]) - lr * lam_row, 0)
+                    w2[:] = np.sign(w2) * np.maximum(np.abs(w2) - lr * lam_k, 0)
                 else:
-                    m, pen, (gw1, gb1, gw2, gb2) = _loss_grads(w1, b1, w2, b2, xb, yb, lam3, kind)
-                    w1 = w1 - lr * gw1
-                    w2 = w2 - lr * gw2
-                b1 = b1 - lr * gb1
-                b2 = b2 - lr * gb2
-            loss[:, e] = m + pen
-            train_mse[:, e] = full_mse(x, y)
+                    out = _grads(W1, w2, b2, xb, yb, lam_row, lam_k, kind, need_loss=i == last)
+                    W1 -= lr * out[0]
+                    w2 -= lr * out[1]
+                    b2 -= lr * out[2]
+            loss[:, e] = out[3] + out[4]
+            train_mse[:, e] = full_mse(xa, y)
             if val_mse is not None:
-                val_mse[:, e] = full_mse(x_val, y_val)
+                val_mse[:, e] = full_mse(xva, y_val)
             if record:
-                snaps["w1"][:, e], snaps["b1"][:, e] = w1, b1[:, 0]
-                snaps["w2"][:, e], snaps["b2"][:, e] = w2, b2[:, 0]
-    runs = MLPRuns(w1=w1, b1=b1[:, 0], w2=w2, b2=b2[:, 0], lam=lams.copy(), seed=seeds.astype(np.int64),
+                snaps["W1"][e], snaps["w2"][e], snaps["b2"][e] = W1, w2, b2
+    w1, b1, w2, b2 = _unpack(W1, w2, b2)
+    if record:
+        parts = [_unpack(snaps["W1"][e], snaps["w2"][e], snaps["b2"][e]) for e in range(epochs)]
+        snaps = {k: np.stack([q[j] for q in parts], axis=1) for j, k in enumerate(("w1", "b1", "w2", "b2"))}
+    runs = MLPRuns(w1=w1, b1=b1, w2=w2, b2=b2, lam=lams.copy(), seed=seeds.astype(np.int64),
                    kind=kind, proximal=proximal, loss=loss, train_mse=train_mse, val_mse=val_mse,
                    snapshots=snaps)
     _readonly(runs.w1, runs.b1, runs.w2, runs.b2, runs.lam, runs.seed, loss, train_mse, val_mse,
@@ -784,20 +850,39 @@ def course_loss_table(seed: int = SEED, lam: float = 0.03, every: int = 20):
 
 
 @lru_cache(maxsize=4)
-def seed_spread(n_seeds: int = 20, lam: float = 0.03):
-    """Losses at epochs 0 and 380 over ``n_seeds`` initialisations (seeds 0..n_seeds-1).
+def seed_spread(n_seeds: int = 20, lam: float = 0.03, lr: float = 0.01):
+    """The course's printed losses (epochs 0 and 380) over ``n_seeds`` initialisations (seeds 0..n-1).
 
-    How far the course's unseeded numbers can move: returns, for ``"no_l2"`` and ``"l2"``,
-    the per-seed arrays ``epoch0`` and ``epoch380``.
+    The course's weights were unseeded, so its numbers are one draw among many: this shows
+    how far they move. Returns, for ``"no_l2"`` and ``"l2"``, the per-seed arrays
+    ``epoch0`` and ``epoch380``.
     """
     n_seeds = _integer(n_seeds, "n_seeds", low=1)
     x, y = dots()
     seeds = np.arange(n_seeds)
-    runs = train_mlp(x, y, lam=np.repeat([0.0, lam], n_seeds), seed=np.tile(seeds, 2))
+    runs = train_mlp(x, y, lam=np.repeat([0.0, lam], n_seeds), seed=np.tile(seeds, 2), lr=lr, epochs=381)
     out = {}
     for name, sl in (("no_l2", slice(0, n_seeds)), ("l2", slice(n_seeds, 2 * n_seeds))):
         out[name] = {"epoch0": runs.loss[sl, 0], "epoch380": runs.loss[sl, 380]}
     return out
+
+
+def course_spread_rows(n_seeds: int = 20, lrs: tuple = (0.01, 0.005)):
+    """Rows comparing the course's printed losses with our spread over ``n_seeds`` initialisations.
+
+    One row per learning rate and run (no L2 / L2): ``(lr, run, epoch-0 range, course epoch 0,
+    epoch-380 range, course epoch 380, how many seeds end at or above the course's value)``.
+    """
+    rows = []
+    for lr in lrs:
+        s = seed_spread(n_seeds, 0.03, lr)
+        for name in ("no_l2", "l2"):
+            e0, e380 = s[name]["epoch0"], s[name]["epoch380"]
+            course = COURSE_REPORTED[name]
+            rows.append((lr, name, f"{e0.min():.4f} .. {e0.max():.4f}", course[0],
+                         f"{e380.min():.4f} .. {e380.max():.4f}", course[380],
+                         f"{int(np.sum(e380 >= course[380]))}/{n_seeds}"))
+    return rows
 
 
 def format_table(rows, headers, fmt: str = "{:.5g}") -> str:
@@ -920,7 +1005,8 @@ def weight_stats(w, tol: float = 1e-3) -> dict:
 def l1_l2_view(lam: float = 0.03, tol: float = 1e-3):
     """The same network trained with L2, L1 (sub-gradient, as TensorFlow) and L1 (proximal step).
 
-    Uses the runs of :func:`dots_grid` for every seed of ``GRID_SEEDS`` at ``lam``.
+    Uses the runs of :func:`dots_grid` for every seed of ``GRID_SEEDS`` at ``lam`` (one of
+    ``L1_LAMBDAS``).
 
     Returns
     -------
@@ -932,8 +1018,9 @@ def l1_l2_view(lam: float = 0.03, tol: float = 1e-3):
     out = {"lam": float(lam), "tol": tol, "names": ("L2", "L1 (SGD)", "L1 (proximal)"),
            "weights": {}, "stats": {}, "accuracy": {}}
     for name, kind, prox in (("L2", "l2", False), ("L1 (SGD)", "l1", False), ("L1 (proximal)", "l1", True)):
-        runs = dots_grid(kind, prox)
-        idx = [_grid_index(lam, s) for s in GRID_SEEDS]
+        lams = LAMBDAS if kind == "l2" else L1_LAMBDAS
+        runs = dots_grid(kind, prox, lams)
+        idx = [_grid_index(lam, s, lams) for s in GRID_SEEDS]
         w = runs.weights()[idx].ravel()
         out["weights"][name] = w
         out["stats"][name] = weight_stats(w, tol)
@@ -971,7 +1058,7 @@ def constraint_geometry(budget: float = 1.0, center: tuple = (1.5, 1.0), n: int 
     shapes = {"l1": budget * np.c_[np.cos(t), np.sin(t)] / (np.abs(np.cos(t)) + np.abs(np.sin(t)))[:, None],
               "l2": budget * np.c_[np.cos(t), np.sin(t)]}
     lim = max(2.5, 1.3 * budget, float(np.abs(c).max()) + 1.0)
-    W1, W2 = np.meshgrid(np.linspace(-lim, lim, 201), np.linspace(-lim, lim, 201))
+    W1, W2 = np.meshgrid(np.linspace(-lim, lim, 121), np.linspace(-lim, lim, 121))
     out = {"W1": W1, "W2": W2, "Z": loss(np.stack([W1, W2], -1)), "center": c, "budget": budget}
     inside = {"l1": np.abs(c).sum() <= budget, "l2": np.hypot(*c) <= budget}
     for k, b in shapes.items():
@@ -987,13 +1074,13 @@ def constraint_geometry(budget: float = 1.0, center: tuple = (1.5, 1.0), n: int 
 # --------------------------------------------------------------------------------------
 
 
-def noisy_dots(n_train: int = 60, flip: float = 0.3, seed: int = SEED):
+def noisy_dots(n_train: int = 40, flip: float = 0.2, seed: int = SEED):
     """The dots with a share ``flip`` of labels flipped, split into train and validation.
 
     The course's 300 points (:func:`course_lib.data.dots`); each label is flipped with
     probability ``flip`` (``np.random.default_rng(seed)``), then the first ``n_train``
-    rows train and the rest validate. Few noisy points and a wide network: the recipe
-    for over-fitting.
+    rows train and the rest validate (their labels are just as noisy). Few noisy points
+    and a wide network: the recipe for over-fitting.
 
     Returns
     -------
@@ -1014,7 +1101,8 @@ def early_stopping_epoch(val_loss, patience: int = 0, min_delta: float = 0.0):
 
     Keras' rule: after each epoch, a loss below ``best - min_delta`` becomes the new best
     and resets the wait; otherwise the wait grows, and training stops at the epoch where
-    it reaches ``patience`` (so ``patience`` epochs after the best one). With
+    it reaches ``patience`` (so ``patience`` epochs after the best one). Like Keras
+    (``keras.ops.less`` on Python floats), the comparison is made in float32. With
     ``restore_best_weights=True`` the model returned is the one of the best epoch.
 
     Parameters
@@ -1033,15 +1121,15 @@ def early_stopping_epoch(val_loss, patience: int = 0, min_delta: float = 0.0):
     best_epoch : int
         The epoch with the best loss seen up to the stop.
     """
-    v = np.asarray(val_loss, dtype=float) if not isinstance(val_loss, (str, bytes)) else None
-    if v is None or v.ndim != 1 or v.size == 0:
-        raise ValueError("val_loss must be a non-empty 1-D sequence of numbers")
+    v = _real_array(val_loss, "val_loss")
+    if v.ndim != 1 or v.size == 0:
+        raise ValueError(f"val_loss must be a non-empty 1-D sequence of numbers, got shape {v.shape}")
     patience = _integer(patience, "patience", low=0)
     min_delta = _number(min_delta, "min_delta", low=0.0)
     best, best_epoch, wait = np.inf, 0, 0
     for epoch, current in enumerate(v):
         wait += 1
-        if current - min_delta < best:
+        if np.float32(current + min_delta) < np.float32(best):  # below best - min_delta; float32 like keras.ops.less
             best, best_epoch, wait = current, epoch, 0
             continue
         if wait >= patience and epoch > 0:
@@ -1049,35 +1137,122 @@ def early_stopping_epoch(val_loss, patience: int = 0, min_delta: float = 0.0):
     return None, best_epoch
 
 
+#: Initialisation seeds of the early-stopping runs (the data's label noise always uses SEED).
+ES_SEEDS = tuple(range(SEED, SEED + 8))
+
+
 @lru_cache(maxsize=2)
-def early_stopping_run(seed: int = SEED, epochs: int = 1500):
-    """One wide network (2 → 32 → 1, lr 0.02) trained long on 60 noisy dots; every epoch recorded."""
-    (xt, yt), (xv, yv) = noisy_dots(seed=seed)
-    return train_mlp(xt, yt, x_val=xv, y_val=yv, hidden=32, lr=0.02, epochs=epochs, seed=seed, record=True)
+def early_stopping_runs(epochs: int = 1000) -> MLPRuns:
+    """A wide network (2 → 32 → 1, lr 0.02, batch 32) trained long on 40 noisy dots, once per seed
+    of ``ES_SEEDS``; the parameters after every epoch are kept."""
+    (xt, yt), (xv, yv) = noisy_dots()
+    return train_mlp(xt, yt, x_val=xv, y_val=yv, hidden=32, lr=0.02, epochs=epochs, seed=ES_SEEDS, record=True)
 
 
-@lru_cache(maxsize=256)
-def early_stopping_view(patience: int = 20, seed: int = SEED):
-    """What the early-stopping figure draws for one ``patience``.
+@lru_cache(maxsize=512)
+def early_stopping_view(patience: int = 20, seed: int = SEED + 1):
+    """What the early-stopping figure draws for one ``patience`` and one run.
 
     Returns
     -------
     dict
-        ``train_mse``, ``val_mse`` (epochs,), ``stopped`` (epoch or None), ``best``
-        (restored epoch), ``epochs``, the points and the decision grids ``probs`` (2, m, m)
-        of the restored best model and of the model trained to the end, and their
-        validation MSEs ``val_best``, ``val_end``.
+        ``train_mse``, ``val_mse`` (epochs,) of the run, ``all_val`` (every seed's
+        validation curve), ``stopped`` (epoch or None), ``best`` (the restored epoch),
+        ``epochs_run``, the points, and the decision grids ``probs`` (2, m, m) of the
+        restored model and of the model trained to the end, with their validation MSEs
+        ``val_best``, ``val_end``.
     """
-    runs = early_stopping_run(seed)
-    stopped, best = early_stopping_epoch(runs.val_mse[0], patience)
+    patience = _integer(patience, "patience", low=0)
+    if seed not in ES_SEEDS:
+        raise ValueError(f"seed must be one of the precomputed seeds {ES_SEEDS}, got {seed!r}")
+    runs = early_stopping_runs()
+    k = ES_SEEDS.index(seed)
+    stopped, best = early_stopping_epoch(runs.val_mse[k], patience)
     last = runs.loss.shape[1] - 1
-    restored = best if stopped is not None else last
-    (xt, yt), (xv, yv) = noisy_dots(seed=seed)
-    xx, yy, p_best = decision_grid(runs, epoch=restored)
+    (xt, yt), (xv, yv) = noisy_dots()
+    xx, yy, p_best = decision_grid(runs, epoch=best)  # Keras 3 restores the best epoch in any case
     _, _, p_end = decision_grid(runs, epoch=last)
-    out = {"train_mse": runs.train_mse[0], "val_mse": runs.val_mse[0], "stopped": stopped, "best": restored,
-           "patience": patience, "epochs": last + 1, "x_train": xt, "y_train": yt, "x_val": xv, "y_val": yv,
-           "xx": xx, "yy": yy, "probs": np.stack([p_best[0], p_end[0]]),
-           "val_best": float(runs.val_mse[0, restored]), "val_end": float(runs.val_mse[0, last])}
+    out = {"train_mse": runs.train_mse[k], "val_mse": runs.val_mse[k], "all_val": runs.val_mse,
+           "stopped": stopped, "best": best, "patience": patience, "seed": seed, "epochs": last + 1,
+           "epochs_run": last + 1 if stopped is None else stopped + 1,
+           "x_train": xt, "y_train": yt, "x_val": xv, "y_val": yv,
+           "xx": xx, "yy": yy, "probs": np.stack([p_best[k], p_end[k]]),
+           "val_best": float(runs.val_mse[k, best]), "val_end": float(runs.val_mse[k, last])}
     _readonly(*[v for v in out.values() if isinstance(v, np.ndarray)])
     return out
+
+
+# --------------------------------------------------------------------------------------
+# checked against TensorFlow
+# --------------------------------------------------------------------------------------
+
+
+def _keras_early_stopping(keras, val_loss, patience):
+    cb = keras.callbacks.EarlyStopping(monitor="val_loss", patience=patience)
+    model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)])
+    cb.set_model(model)
+    model.stop_training = False
+    cb.on_train_begin()
+    for epoch, v in enumerate(val_loss):
+        cb.on_epoch_end(epoch, {"val_loss": float(v)})
+        if model.stop_training:
+            return epoch, cb.best_epoch
+    return None, cb.best_epoch
+
+
+def compare_with_tensorflow(seed: int = SEED, patience: int = 20):
+    """Our numbers next to TensorFlow's / Keras' for everything this chapter computes by hand.
+
+    Returns
+    -------
+    list of tuple
+        ``(what, ours, theirs, |difference| as text)``; round-off reads ``"< 1e-12"`` (float64)
+        or ``"< 1e-06 (float32)"`` so the table prints the same on every machine.
+    """
+    from . import import_tf
+
+    tf = import_tf()
+    import keras
+
+    rng = np.random.default_rng(seed)
+    w1, w2 = rng.normal(size=(2, 11)), rng.normal(size=(11, 1))
+    rows = [("l2_loss(w1) vs tf.nn.l2_loss", float(l2_loss(w1)), float(tf.nn.l2_loss(w1))),
+            ("l1_loss(w1) vs reduce_sum(abs)", float(l1_loss(w1)), float(tf.reduce_sum(tf.abs(w1)))),
+            ("penalty(l2, 0.03) vs keras L2(0.015)", penalty([w1, w2], 0.03, "l2"),
+             float(keras.regularizers.L2(0.015)(w1) + keras.regularizers.L2(0.015)(w2))),
+            ("penalty(l1, 0.03) vs keras L1(0.03)", penalty([w1, w2], 0.03, "l1"),
+             float(keras.regularizers.L1(0.03)(w1) + keras.regularizers.L1(0.03)(w2)))]
+    x, y = dots()
+    xb, yb = x[:32], y[:32].reshape(-1, 1).astype(float)
+    p = init_mlp(seed)
+    loss, grads = mlp_loss_and_grads(p, xb, yb, 0.03)
+    v = {k: tf.Variable(a) for k, a in p.items()}
+    with tf.GradientTape() as tape:
+        out = tf.matmul(tf.nn.relu(tf.matmul(xb, v["w1"]) + v["b1"]), v["w2"]) + v["b2"]
+        tf_loss = tf.reduce_mean(tf.square(yb - out)) + 0.03 * (tf.nn.l2_loss(v["w1"]) + tf.nn.l2_loss(v["w2"]))
+    tg = tape.gradient(tf_loss, [v[k] for k in ("w1", "b1", "w2", "b2")])
+    rows.append(("batch loss vs GradientTape", loss, float(tf_loss)))
+    for k, g in zip(("w1", "b1", "w2", "b2"), tg):
+        rows.append((f"gradient d loss / d {k} (largest entry) vs GradientTape", float(np.abs(grads[k]).max()),
+                     float(np.abs(g.numpy()).max())))
+    for dt, npdt in (("float64", np.float64), ("float32", np.float32)):
+        ref = tf_course_loop(x, y, p, lam=0.03, epochs=3, dtype=dt)
+        ours = train_mlp(x, y, init=p, lam=0.03, epochs=3, dtype=npdt)
+        rows.append((f"loss after 3 epochs, course's TF loop ({dt})", float(ours.loss[0, -1]), float(ref["loss"][-1])))
+    val = early_stopping_runs().val_mse[ES_SEEDS.index(SEED + 1)]
+    ours_stop, _ = early_stopping_epoch(val, patience)
+    keras_stop, _ = _keras_early_stopping(keras, val, patience)
+    rows.append((f"early-stopping epoch vs keras EarlyStopping (patience {patience})", float(ours_stop),
+                 float(keras_stop)))
+    # whole-array gradient check: the largest entry-wise difference over all four gradients
+    gdiff = max(float(np.abs(grads[k] - g.numpy()).max()) for k, g in zip(("w1", "b1", "w2", "b2"), tg))
+    f32 = ("keras L", "float32")  # Keras' regularisers and the float32 loop compute in float32
+    out = [(what, a, b, _diff_text(abs(a - b), 1e-6 if any(t in what for t in f32) else 1e-12))
+           for what, a, b in rows]
+    out.insert(5, ("max entry-wise gradient difference (w1, b1, w2, b2)", None, None, _diff_text(gdiff)))
+    return out
+
+
+def _diff_text(d: float, tol: float = 1e-12) -> str:
+    """A difference as printed: round-off below ``tol`` reads the same on every machine."""
+    return f"< {tol:.0e}" + (" (float32)" if tol > 1e-9 else "") if d < tol else f"{d:.1e}"
