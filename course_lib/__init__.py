@@ -82,6 +82,8 @@ def rng(seed: int | None = None) -> np.random.Generator:
     """A fresh numpy ``Generator`` seeded with ``seed`` (default: the notebook's seed)."""
     if seed is None:
         seed = SEED if _state["seed"] is None else _state["seed"]
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
     return np.random.default_rng(seed)
 
 

@@ -99,6 +99,8 @@ def _pair(y_true, y_pred, names=("y_true", "y_pred"), min_ndim=0):
                          f"{names[0]}.shape={t.shape} and {names[1]}.shape={p.shape}")
     if p.ndim < min_ndim:
         raise ValueError(f"{names[1]} must have at least {min_ndim} dimension(s), got shape {p.shape}")
+    if min_ndim and p.shape[-1] == 0:  # the axis the loss reduces: its mean or log-sum-exp needs a value
+        raise ValueError(f"{names[1]} must have at least one value along its last axis, got shape {p.shape}")
     return t, p
 
 

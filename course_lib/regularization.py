@@ -21,11 +21,11 @@ slider only looks runs up and never retrains.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 
 from . import SEED
+from ._cache import lru_cache  # functools.lru_cache that names an unhashable argument
 from .data import dots
 
 __all__ = [
@@ -89,9 +89,29 @@ def _integer(v, name: str, *, low: int = 0, high: int | None = None) -> int:
 
 
 def _kind(kind) -> str:
-    if kind not in ("l1", "l2"):
+    if not isinstance(kind, str) or kind not in ("l1", "l2"):
         raise ValueError(f"kind must be 'l1' or 'l2', got {kind!r}")
     return kind
+
+
+def _float_dtype(dtype, name: str = "dtype") -> np.dtype:
+    try:
+        dt = np.dtype(dtype)
+    except TypeError:
+        dt = None
+    if dt is None or dt not in (np.dtype(np.float32), np.dtype(np.float64)):
+        raise ValueError(f"{name} must be float32 or float64, got {dtype!r}")
+    return dt
+
+
+def _numbers(values, name: str, *, low=None, low_open=False) -> list:
+    """A non-empty sequence of finite numbers (a single number is one value)."""
+    if isinstance(values, (str, bytes)) or values is None:
+        raise TypeError(f"{name} must be a number or a sequence of numbers, got {type(values).__name__}")
+    out = [_number(v, name, low=low, low_open=low_open) for v in np.atleast_1d(np.asarray(values, dtype=object)).ravel()]
+    if not out:
+        raise ValueError(f"{name} must hold at least one value")
+    return out
 
 
 def _readonly(*arrays):
@@ -230,7 +250,7 @@ def soft_threshold(w, t: float) -> np.ndarray:
 
 def target_function(x):
     """The curve behind the polynomial example, ``sin(pi x)`` on ``[-1, 1]``."""
-    return np.sin(np.pi * np.asarray(x, dtype=float))
+    return np.sin(np.pi * _real_array(x, "x"))
 
 
 def poly_data(n: int, noise: float = 0.2, seed: int = SEED, stream: int = 0):
@@ -293,7 +313,12 @@ def poly_predict(coef, x) -> np.ndarray:
 
 def mse(y_true, y_pred) -> float:
     """Mean squared error ``mean((y_true - y_pred)**2)``."""
-    return float(np.mean((np.asarray(y_true, float) - np.asarray(y_pred, float)) ** 2))
+    yt, yp = _real_array(y_true, "y_true"), _real_array(y_pred, "y_pred")
+    if yt.shape != yp.shape:
+        raise ValueError(f"y_pred must have the shape of y_true {yt.shape}, got {yp.shape}")
+    if yt.size == 0:
+        raise ValueError("y_true must not be empty")
+    return float(np.mean((yt.astype(np.float64) - yp) ** 2))
 
 
 @lru_cache(maxsize=64)
@@ -310,6 +335,7 @@ def capacity_curve(noise: float = 0.2, n_train: int = 15, lam: float = 0.0, seed
         (lowest validation error).
     """
     max_degree = _integer(max_degree, "max_degree", low=0)
+    n_train, n_val = _integer(n_train, "n_train", low=1), _integer(n_val, "n_val", low=1)
     x, y = poly_data(n_train, noise, seed, 0)
     xv, yv = poly_data(n_val, noise, seed, 1)
     degrees = np.arange(max_degree + 1)
@@ -333,6 +359,7 @@ def poly_view(degree: int = 3, noise: float = 0.2, n_train: int = 15, lam: float
         whole :func:`capacity_curve` under ``curve``.
     """
     degree = _integer(degree, "degree", low=0, high=14)
+    n_train = _integer(n_train, "n_train", low=1)
     x, y = poly_data(n_train, noise, seed, 0)
     curve = capacity_curve(noise, n_train, lam, seed)
     grid = np.linspace(-1, 1, 301)
@@ -354,6 +381,7 @@ def lambda_curve(degree: int = 12, noise: float = 0.2, n_train: int = 15, seed: 
         ``lams``, ``train_mse``, ``val_mse`` (read-only) and ``best`` (the λ of lowest validation error).
     """
     n_lams = _integer(n_lams, "n_lams", low=2)
+    n_train = _integer(n_train, "n_train", low=1)
     x, y = poly_data(n_train, noise, seed, 0)
     xv, yv = poly_data(200, noise, seed, 1)
     lams = np.geomspace(1e-6, 10, n_lams)
@@ -370,9 +398,13 @@ def select_lambda(lams, x_train, y_train, x_val, y_val, degree: int) -> float:
 
     The first one wins a tie. (The chapter's exercise asks for exactly this.)
     """
-    lams = [_number(v, "lams", low=0.0) for v in np.atleast_1d(np.asarray(lams, dtype=float))]
-    if not lams:
-        raise ValueError("lams must hold at least one value")
+    lams = _numbers(lams, "lams", low=0.0)
+    for name, v in (("x_train", x_train), ("y_train", y_train), ("x_val", x_val), ("y_val", y_val)):
+        if _real_array(v, name).ndim != 1:
+            raise ValueError(f"{name} must be 1-D, got shape {np.shape(v)}")
+    if np.shape(x_train) != np.shape(y_train) or np.shape(x_val) != np.shape(y_val):
+        raise ValueError(f"x_train and y_train (and x_val and y_val) must have the same shape, got "
+                         f"{np.shape(x_train)}, {np.shape(y_train)}, {np.shape(x_val)}, {np.shape(y_val)}")
     errors = [mse(y_val, poly_predict(ridge_fit(x_train, y_train, degree, lam), x_val)) for lam in lams]
     return float(lams[int(np.argmin(errors))])
 
@@ -412,6 +444,7 @@ def init_mlp(seed: int = SEED, hidden: int = 11, n_in: int = 2, dtype=np.float64
     seed = _integer(seed, "seed", low=0)
     hidden = _integer(hidden, "hidden", low=1)
     n_in = _integer(n_in, "n_in", low=1)
+    dtype = _float_dtype(dtype)
     rng = np.random.default_rng(seed)
     w1 = rng.standard_normal((n_in, hidden))
     w2 = rng.standard_normal((hidden, 1))
@@ -561,6 +594,8 @@ class MLPRuns:
     def predict(self, x, epoch: int | None = None) -> np.ndarray:
         """Network outputs, shape ``(K, n)``; ``epoch`` reads a snapshot (needs ``record=True``)."""
         x = _real_array(x, "x")
+        if x.ndim != 2 or x.shape[1] != self.w1.shape[1]:
+            raise ValueError(f"x must have shape (n, {self.w1.shape[1]}), got {x.shape}")
         if epoch is None:
             w1, b1, w2, b2 = self.w1, self.b1, self.w2, self.b2
         else:
@@ -577,7 +612,11 @@ class MLPRuns:
 
     def accuracy(self, x, y) -> np.ndarray:
         """Share of points on the right side of the 0.5 level (the course's boundary), shape ``(K,)``."""
-        return ((self.predict(x) > 0.5) == (np.asarray(y).ravel() > 0.5)).mean(axis=1)
+        p = self.predict(x)
+        y = _real_array(y, "y").ravel()
+        if y.shape != p.shape[1:]:
+            raise ValueError(f"y must hold one label per row of x ({p.shape[1]}), got shape {np.shape(y)}")
+        return ((p > 0.5) == (y > 0.5)).mean(axis=1)
 
 
 def train_mlp(x, y, *, lam=0.0, kind: str = "l2", seed=SEED, hidden: int = 11, lr: float = 0.01,
@@ -622,9 +661,7 @@ def train_mlp(x, y, *, lam=0.0, kind: str = "l2", seed=SEED, hidden: int = 11, l
     MLPRuns
     """
     kind = _kind(kind)
-    dtype = np.dtype(dtype)
-    if dtype not in (np.dtype(np.float32), np.dtype(np.float64)):
-        raise ValueError(f"dtype must be float32 or float64, got {dtype}")
+    dtype = _float_dtype(dtype)
     x, y = _xy(x, y, dtype=dtype)
     hidden = _integer(hidden, "hidden", low=1)
     lr = _number(lr, "lr", low=0.0, low_open=True)
@@ -632,9 +669,14 @@ def train_mlp(x, y, *, lam=0.0, kind: str = "l2", seed=SEED, hidden: int = 11, l
     batch_size = _integer(batch_size, "batch_size", low=1)
     if not isinstance(proximal, bool):
         raise TypeError(f"proximal must be True or False, got {type(proximal).__name__}")
+    if not isinstance(record, bool):
+        raise TypeError(f"record must be True or False, got {type(record).__name__}")
     if proximal and kind != "l1":
         raise ValueError("proximal=True needs kind='l1'")
-    lams = np.atleast_1d(np.asarray(lam, dtype=float))
+    try:
+        lams = np.atleast_1d(np.asarray(lam, dtype=float))
+    except (TypeError, ValueError):
+        raise TypeError(f"lam must be a number or a 1-D sequence of numbers >= 0, got {lam!r}") from None
     if lams.ndim != 1 or not np.all(np.isfinite(lams)) or np.any(lams < 0):
         raise ValueError(f"lam must be a number or a 1-D sequence of numbers >= 0, got {lam!r}")
     seeds = np.atleast_1d(np.asarray(seed))
@@ -742,7 +784,7 @@ def tf_course_loop(x, y, init: dict, *, lam: float = 0.0, kind: str = "l2", lr: 
     tf = import_tf()
     p = _check_params(init, "init")
     kind = _kind(kind)
-    if dtype not in ("float32", "float64"):
+    if not isinstance(dtype, str) or dtype not in ("float32", "float64"):
         raise ValueError(f"dtype must be 'float32' or 'float64', got {dtype!r}")
     x, y = _xy(x, y)
     lam = _number(lam, "lam", low=0.0)
@@ -776,6 +818,8 @@ def decision_grid(runs: MLPRuns, step: float = 0.1, lim: float = 3.0, epoch: int
     probs : ndarray (K, m, m)
         Network output (the course contours it at 0.5).
     """
+    if not isinstance(runs, MLPRuns):
+        raise TypeError(f"runs must be the MLPRuns that train_mlp returns, got {type(runs).__name__}")
     step = _number(step, "step", low=0.0, low_open=True)
     lim = _number(lim, "lim", low=0.0, low_open=True)
     xx, yy = np.mgrid[-lim:lim:step, -lim:lim:step]
@@ -791,7 +835,11 @@ def dots_grid(kind: str = "l2", proximal: bool = False, lams: tuple = LAMBDAS, s
     Run ``i * len(seeds) + j`` has ``lams[i]`` and ``seeds[j]``. Course settings: 2 → 11 → 1,
     lr 0.01, 400 epochs, batch 32.
     """
-    lams, seeds = tuple(lams), tuple(seeds)
+    kind = _kind(kind)
+    lams = tuple(_numbers(lams, "lams", low=0.0))
+    if isinstance(seeds, (str, bytes)) or not isinstance(seeds, (tuple, list)) or not seeds:
+        raise TypeError(f"seeds must be a non-empty tuple of integers, got {seeds!r}")
+    seeds = tuple(_integer(v, "seeds") for v in seeds)
     x, y = dots()
     lam = np.repeat(np.asarray(lams, float), len(seeds))
     seed = np.tile(np.asarray(seeds, np.int64), len(lams))
@@ -800,6 +848,7 @@ def dots_grid(kind: str = "l2", proximal: bool = False, lams: tuple = LAMBDAS, s
 
 def _grid_index(lam, seed, lams=LAMBDAS, seeds=GRID_SEEDS) -> int:
     lam = _number(lam, "lam", low=0.0)
+    seed = _integer(seed, "seed")
     matches = [i for i, v in enumerate(lams) if np.isclose(v, lam, rtol=1e-9, atol=1e-12)]
     if not matches:
         raise ValueError(f"lam must be one of the precomputed values {lams}, got {lam!r}")
@@ -858,6 +907,7 @@ def seed_spread(n_seeds: int = 20, lam: float = 0.03, lr: float = 0.01):
     ``epoch0`` and ``epoch380``.
     """
     n_seeds = _integer(n_seeds, "n_seeds", low=1)
+    lam, lr = _number(lam, "lam", low=0.0), _number(lr, "lr", low=0.0, low_open=True)
     x, y = dots()
     seeds = np.arange(n_seeds)
     runs = train_mlp(x, y, lam=np.repeat([0.0, lam], n_seeds), seed=np.tile(seeds, 2), lr=lr, epochs=381)
@@ -873,6 +923,7 @@ def course_spread_rows(n_seeds: int = 20, lrs: tuple = (0.01, 0.005)):
     One row per learning rate and run (no L2 / L2): ``(lr, run, epoch-0 range, course epoch 0,
     epoch-380 range, course epoch 380, how many seeds end at or above the course's value)``.
     """
+    n_seeds, lrs = _integer(n_seeds, "n_seeds", low=1), _numbers(lrs, "lrs", low=0.0, low_open=True)
     rows = []
     for lr in lrs:
         s = seed_spread(n_seeds, 0.03, lr)
@@ -887,6 +938,13 @@ def course_spread_rows(n_seeds: int = 20, lrs: tuple = (0.01, 0.005)):
 
 def format_table(rows, headers, fmt: str = "{:.5g}") -> str:
     """Rows as an aligned text table; ``None`` prints as ``-``, numbers with ``fmt``."""
+    if not isinstance(fmt, str):
+        raise TypeError(f"fmt must be a format string such as '{{:.5g}}', got {fmt!r}")
+    if isinstance(headers, (str, bytes)) or not isinstance(headers, (tuple, list)):
+        raise TypeError(f"headers must be a list of column titles, got {headers!r}")
+    if isinstance(rows, (str, bytes)) or not isinstance(rows, (tuple, list)) or any(
+            isinstance(r, (str, bytes)) or not isinstance(r, (tuple, list)) or len(r) != len(headers) for r in rows):
+        raise TypeError(f"rows must be a list of rows of len(headers) = {len(headers)} values, got {rows!r}")
     cells = [[str(h) for h in headers]]
     for r in rows:
         cells.append(["-" if v is None else (fmt.format(v) if isinstance(v, (float, np.floating)) else str(v))
@@ -1014,6 +1072,7 @@ def l1_l2_view(lam: float = 0.03, tol: float = 1e-3):
         ``names``; ``weights`` (name -> all weights of the seeds, flattened); ``stats``
         (name -> :func:`weight_stats`); ``accuracy`` (name -> mean training accuracy).
     """
+    lam, tol = _number(lam, "lam", low=0.0), _number(tol, "tol", low=0.0, low_open=True)
     x, y = dots()
     out = {"lam": float(lam), "tol": tol, "names": ("L2", "L1 (SGD)", "L1 (proximal)"),
            "weights": {}, "stats": {}, "accuracy": {}}
@@ -1045,7 +1104,11 @@ def constraint_geometry(budget: float = 1.0, center: tuple = (1.5, 1.0), n: int 
         the ``boundary`` (n, 2), the constrained ``optimum`` (2,) and its ``level``.
     """
     budget = _number(budget, "budget", low=0.0, low_open=True)
-    c = np.asarray(center, dtype=float)
+    n = _integer(n, "n", low=2)
+    try:
+        c = np.asarray(center, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"center must be two finite numbers, got {center!r}") from None
     if c.shape != (2,) or not np.all(np.isfinite(c)):
         raise ValueError(f"center must be two finite numbers, got {center!r}")
     A = np.array([[1.0, 0.45], [0.45, 0.6]])
@@ -1209,6 +1272,7 @@ def compare_with_tensorflow(seed: int = SEED, patience: int = 20):
         ``(what, ours, theirs, |difference| as text)``; round-off reads ``"< 1e-12"`` (float64)
         or ``"< 1e-06 (float32)"`` so the table prints the same on every machine.
     """
+    seed, patience = _integer(seed, "seed"), _integer(patience, "patience")
     from . import import_tf
 
     tf = import_tf()

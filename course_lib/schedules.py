@@ -97,6 +97,12 @@ def _int(name: str, v, *, low: int = 0) -> int:
     return int(v)
 
 
+def _choice(name: str, v, options):
+    if not isinstance(v, str) or v not in options:
+        raise ValueError(f"{name} must be one of {', '.join(repr(o) for o in options)}, got {v!r}")
+    return v
+
+
 def _steps(step):
     """``step`` as a float64 array (and whether it was a scalar); finite and >= 0."""
     if isinstance(step, (bool, np.bool_)):
@@ -381,7 +387,7 @@ class Schedule:
     """
 
     def __init__(self, name: str, **params):
-        if name not in SCHEDULES:
+        if not isinstance(name, str) or name not in SCHEDULES:
             raise ValueError(f"name must be one of {sorted(SCHEDULES)}, got {name!r}")
         SCHEDULES[name](0, **params)  # raises on a bad or missing parameter
         self.name = name
@@ -456,9 +462,7 @@ class ReduceLROnPlateau:
         self.initial_learning_rate = _positive("initial_learning_rate", initial_learning_rate)
         self.factor = _number("factor", factor, low=0.0, low_open=True, high=1.0, high_open=True)
         self.patience = _int("patience", patience)
-        if mode not in ("min", "max", "auto"):
-            raise ValueError(f"mode must be 'min', 'max' or 'auto', got {mode!r}")
-        self.mode = mode
+        self.mode = _choice("mode", mode, ("min", "max", "auto"))
         self.min_delta = _non_negative("min_delta", min_delta)
         self.cooldown = _int("cooldown", cooldown)
         self.min_lr = _non_negative("min_lr", min_lr)
@@ -575,8 +579,7 @@ def minimise_quadratic(learning_rate, epochs=40, w0=5.0, dtype="float32"):
         lr_fn = lambda e: const
     epochs = _int("epochs", epochs, low=1)
     w0 = _number("w0", w0)
-    if dtype not in ("float32", "float64"):
-        raise ValueError(f"dtype must be 'float32' or 'float64', got {dtype!r}")
+    _choice("dtype", dtype, ("float32", "float64"))
     ft = np.dtype(dtype).type
     w = ft(w0)
     lrs, losses, ws = [], [], []
@@ -600,6 +603,7 @@ def course_lr_decay_table(dtype="float32"):
     ``ours`` are computed by :func:`minimise_quadratic` with the course's schedule
     ``0.2 * 0.99 ** (epoch / 1)``, rounded as the course's ``%f`` prints them.
     """
+    _choice("dtype", dtype, ("float32", "float64"))
     c = COURSE_LR_DECAY
     run = minimise_quadratic(lambda e: exponential_decay(e, c["lr_base"], c["lr_step"], c["lr_decay"]),
                              epochs=c["epochs"], w0=c["w0"], dtype=dtype)
@@ -782,8 +786,7 @@ def train_with_schedules(schedules: Mapping, *, dataset="dots", epochs=100, batc
     """
     if not isinstance(schedules, Mapping) or not schedules:
         raise ValueError("schedules must be a non-empty mapping of name -> learning-rate policy")
-    if dataset not in _DATASETS:
-        raise ValueError(f"dataset must be one of {_DATASETS}, got {dataset!r}")
+    _choice("dataset", dataset, _DATASETS)
     epochs = _int("epochs", epochs, low=1)
     batch_size = _int("batch_size", batch_size, low=1)
     hidden = _int("hidden", hidden, low=0)
@@ -835,7 +838,7 @@ def _curve_label(name, params):
 
 def schedule_view(name, n_steps=100, **params):
     """One schedule over ``0..n_steps``: ``{"steps", "curves": {label: lr}, "title"}``."""
-    if name not in SCHEDULES:
+    if not isinstance(name, str) or name not in SCHEDULES:
         raise ValueError(f"name must be one of {sorted(SCHEDULES)}, got {name!r}")
     steps = np.arange(_int("n_steps", n_steps, low=1) + 1)
     label = _curve_label(name, params)
@@ -857,6 +860,9 @@ def exponential_view(initial_learning_rate=0.1, decay_steps=10, decay_rate=0.8, 
 def piecewise_view(boundary_1=30, length_2=30, value_1=0.1, value_2=0.05, value_3=0.01, n_steps=100):
     """Piecewise-constant decay with two boundaries, given as the first one and the gap to the second
     (so that any slider position is valid)."""
+    _non_negative("boundary_1", boundary_1)  # checked here (under the slider's names), kept as given
+    for name, v in (("length_2", length_2), ("value_1", value_1), ("value_2", value_2), ("value_3", value_3)):
+        _positive(name, v)
     b = [boundary_1, boundary_1 + length_2]
     data = schedule_view("piecewise_constant_decay", n_steps, boundaries=b, values=[value_1, value_2, value_3])
     data["vlines"] = b
@@ -869,6 +875,8 @@ def overlay_view(n_steps=100, logy=False, **show):
     if unknown:
         raise ValueError(f"show must use keys of DEFAULTS {sorted(DEFAULTS)}, got {sorted(unknown)}")
     steps = np.arange(_int("n_steps", n_steps, low=1) + 1)
+    logy = _bool("logy", logy)
+    show = {k: _bool(k, v) for k, v in show.items()}
     keys = [k for k in DEFAULTS if show.get(k)]
     curves = {k: SCHEDULES[DEFAULTS[k][0]](steps, **DEFAULTS[k][1]) for k in keys}
     return {"steps": steps, "curves": curves, "title": "all schedules (DEFAULTS)", "logy": bool(logy),
@@ -884,6 +892,7 @@ def quadratic_runs(policies: Mapping, epochs=40, w0=5.0):
 
 def quadratic_view(learning_rate=0.2, decay_rate=0.99, epochs=40):
     """``(w + 1)**2`` from ``w = 5`` with ``lr = learning_rate * decay_rate ** epoch``, beside the course's run."""
+    learning_rate, decay_rate = _positive("learning_rate", learning_rate), _positive("decay_rate", decay_rate)
     c = COURSE_LR_DECAY
     data = quadratic_runs({f"lr = {learning_rate:.3g} * {decay_rate:.3g}^epoch":
                            lambda e: exponential_decay(e, learning_rate, 1, decay_rate)}, epochs=epochs)
@@ -902,8 +911,11 @@ def plateau_view(losses, initial_learning_rate=0.1, factor=0.5, patience=5, min_
 
 def training_view(runs: Mapping, schedule, show_all=False, baseline="constant"):
     """Precomputed runs (:func:`train_with_schedules`): ``baseline`` and ``schedule``, or every run."""
+    if not isinstance(runs, Mapping):
+        raise TypeError(f"runs must be a mapping of name -> TrainingRun (train_with_schedules), got {type(runs).__name__}")
+    show_all = _bool("show_all", show_all)
     for arg, name in (("schedule", schedule), ("baseline", baseline)):
-        if name not in runs:
+        if not isinstance(name, str) or name not in runs:
             raise ValueError(f"{arg} must be one of the runs {sorted(runs)}, got {name!r}")
     names = list(runs) if show_all else list(dict.fromkeys([baseline, schedule]))
     return {"runs": {k: runs[k] for k in names}}
@@ -911,27 +923,39 @@ def training_view(runs: Mapping, schedule, show_all=False, baseline="constant"):
 
 def warmup_view(grid: Mapping, peak_learning_rate):
     """Pick the runs trained at one peak learning rate from ``{peak: {name: TrainingRun}}``."""
-    if peak_learning_rate not in grid:
+    if not isinstance(grid, Mapping):
+        raise TypeError(f"grid must be a mapping of peak learning rate -> runs, got {type(grid).__name__}")
+    if not isinstance(peak_learning_rate, numbers.Real) or peak_learning_rate not in grid:
         raise ValueError(f"peak_learning_rate must be one of {sorted(grid)}, got {peak_learning_rate!r}")
     return {"runs": dict(grid[peak_learning_rate]), "title": f"peak learning rate {peak_learning_rate:g}"}
 
 
+def _view_data(data, keys, view):
+    if not isinstance(data, Mapping) or not all(k in data for k in keys):
+        raise TypeError(f"data must be the dict {view} returns (with keys {', '.join(keys)}), got {type(data).__name__}")
+
+
 def schedule_caption(data, at=(0, 25, 50, 100)):
     """The numbers under a schedule figure: each curve's learning rate at a few steps."""
+    _view_data(data, ("steps", "curves"), "schedule_view")
+    if isinstance(at, (str, bytes)) or not isinstance(at, (Sequence, np.ndarray)):
+        raise TypeError(f"at must be a list of steps, got {type(at).__name__}")
     last = int(data["steps"][-1])
-    at = [a for a in at if a <= last]
+    at = [a for a in (_int("at", a) for a in at) if a <= last]
     return "\n".join(f"{label}: " + ", ".join(f"lr({a}) = {lr[a]:.4g}" for a in at)
                      for label, lr in data["curves"].items())
 
 
 def training_caption(data):
     """The numbers under a training figure: last-epoch loss and test accuracy of each run."""
+    _view_data(data, ("runs",), "training_view")
     return "\n".join(f"{name:<14} loss at the last epoch {r.loss[-1]:.4f}   lowest {r.loss.min():.4f}   "
                      f"test accuracy {r.test_accuracy:.2f}" for name, r in data["runs"].items())
 
 
 def plateau_caption(data):
     """The numbers under the reduce-on-plateau figure."""
+    _view_data(data, ("cuts", "lr"), "plateau_view")
     cuts = ", ".join(str(int(e)) for e in data["cuts"]) or "none"
     return f"{len(data['cuts'])} cuts (first epoch at the new rate: {cuts}); last learning rate {data['lr'][-1]:.3g}"
 
@@ -988,6 +1012,11 @@ def compare_with_keras(n_steps=5000, losses=None, plateau=None):
     import keras
 
     steps = np.arange(_int("n_steps", n_steps, low=1))
+    if losses is not None:  # checked here, before anything is computed
+        if not isinstance(plateau, Mapping) or "initial_learning_rate" not in plateau:
+            raise TypeError("plateau must be a dict of reduce_lr_on_plateau's arguments with initial_learning_rate, "
+                            f"got {plateau!r}")
+        reduce_lr_on_plateau(losses, **plateau)
     rows = []
     for key, (name, params) in DEFAULTS.items():
         sched = getattr(keras.optimizers.schedules, KERAS_NAMES[name])(**params)

@@ -124,7 +124,10 @@ class LivePlot(W.VBox):
         axes = self.fig.subplots(nrows, ncols, squeeze=False, subplot_kw=subplot_kw or None)
         self.axes = axes[0, 0] if nrows * ncols == 1 else axes.ravel()
         self.fig._n_axes0 = nrows * ncols  # a draw that adds axes (twins, insets) disables the fast reset
-        self.image = W.Image(format="png")
+        # Natural size (never stretched to the output's width, which blurs it and, in a
+        # slide, pushes the sliders off screen), shrinking on narrow screens.
+        self.image = W.Image(format="png", layout=W.Layout(align_self="flex-start", max_width="100%",
+                                                            height="auto"))
         self.text = W.HTML()
         self.last_data = None
         self.last_redraw_s = None

@@ -38,6 +38,8 @@ def test_setup_seeds_numpy_and_validates():
     for bad in (-1, 1.5, "1", True):
         with pytest.raises(ValueError, match="seed"):
             course_lib.setup(bad)
+        with pytest.raises(ValueError, match="seed"):
+            course_lib.rng(bad)
 
 
 def _square(x):
