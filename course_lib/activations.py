@@ -14,6 +14,9 @@ from __future__ import annotations
 import numpy as np
 
 from ._cache import lru_cache
+from ._validate import as_float as _as_float
+from ._validate import flag as _flag
+from ._validate import integer as _int
 
 __all__ = ["sigmoid", "tanh", "relu", "leaky_relu", "prelu", "rrelu", "elu", "softplus", "softsign",
            "softmax", "derivative", "NAMES", "PARAMETERS", "properties", "relu_features_fit",
@@ -27,18 +30,6 @@ NAMES = ("sigmoid", "tanh", "relu", "leaky_relu", "prelu", "rrelu", "elu", "soft
 #: The one tunable parameter of each function (name, default), for sliders.
 PARAMETERS = {"leaky_relu": ("negative_slope", 0.2), "prelu": ("alpha", 0.25), "elu": ("alpha", 1.0),
               "rrelu": ("upper", 1 / 3)}
-
-
-def _as_float(x, name="x"):
-    if isinstance(x, (str, bytes)) or x is None:
-        raise TypeError(f"{name} must be a number or an array of numbers, got {type(x).__name__}")
-    try:
-        a = np.asarray(x)
-    except Exception as exc:  # ragged lists and the like
-        raise TypeError(f"{name} must be a number or an array of numbers ({exc})") from None
-    if a.dtype.kind not in "biuf":
-        raise TypeError(f"{name} must be a number or an array of numbers, got dtype {a.dtype}")
-    return a if a.dtype in (np.float32, np.float64) else a.astype(np.float64)
 
 
 def _check_param(value, name, *, low=None, allow_array=False):
@@ -57,22 +48,8 @@ def _check_param(value, name, *, low=None, allow_array=False):
     return v if v.ndim else float(v)
 
 
-def _int(value, name, low=0):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an integer, got {type(value).__name__} {value!r}")
-    if value < low:
-        raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
-    return int(value)
-
-
 def _seed(seed, name="seed"):
     return None if seed is None else _int(seed, name)
-
-
-def _flag(value, name):
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be True or False, got {value!r}")
-    return bool(value)
 
 
 def _choice(value, name, options):

@@ -40,6 +40,9 @@ import math
 import numpy as np
 
 from ._cache import lru_cache
+from ._validate import as_float as _as_float
+from ._validate import flag as _flag
+from ._validate import integer as _int
 
 __all__ = [
     # regression
@@ -78,18 +81,6 @@ COURSE_RESULTS = {
 # ----------------------------------------------------------------------------------------------
 # argument checks
 # ----------------------------------------------------------------------------------------------
-def _as_float(x, name):
-    if isinstance(x, (str, bytes)) or x is None:
-        raise TypeError(f"{name} must be a number or an array of numbers, got {type(x).__name__}")
-    try:
-        a = np.asarray(x)
-    except Exception as exc:  # ragged lists and the like
-        raise TypeError(f"{name} must be a number or an array of numbers ({exc})") from None
-    if a.dtype.kind not in "biuf":
-        raise TypeError(f"{name} must be a number or an array of numbers, got dtype {a.dtype}")
-    return a if a.dtype in (np.float32, np.float64) else a.astype(np.float64)
-
-
 def _pair(y_true, y_pred, names=("y_true", "y_pred"), min_ndim=0):
     """Both arrays as floats of y_pred's dtype, with equal shapes."""
     p = _as_float(y_pred, names[1])
@@ -117,26 +108,12 @@ def _scalar(value, name, *, low=None, high=None, low_open=False):
     return v
 
 
-def _flag(value, name):
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be True or False, got {value!r}")
-    return bool(value)
-
-
 def _axis(axis, ndim, name="axis"):
     if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)):
         raise TypeError(f"{name} must be an int, got {type(axis).__name__}")
     if not -ndim <= axis < ndim:
         raise ValueError(f"{name} must be in [{-ndim}, {ndim - 1}] for an array of {ndim} dimension(s), got {axis}")
     return int(axis)
-
-
-def _int(value, name, low=0):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
-    if value < low:
-        raise ValueError(f"{name} must be an integer >= {low}, got {value}")
-    return int(value)
 
 
 def _floats(value, name, *, low=None, high=None, low_open=False, min_len=1):

@@ -43,6 +43,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ._validate import flag as _flag
+from ._validate import integer as _int
+
 __all__ = ["Optimizer", "SGD", "Adagrad", "Adadelta", "RMSprop", "Adam", "Nadam",
            "CourseSGDM", "CourseAdagrad", "CourseRMSProp", "CourseAdam", "get", "KERAS_NAMES",
            "COURSE_NAMES", "sgd_momentum_step", "ema_momentum_step", "adam_step",
@@ -79,22 +82,8 @@ def _positive(value, name, *, allow_zero=False):
     return value
 
 
-def _flag(value, name):
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be True or False, got {_show(value)}")
-    return bool(value)
-
-
 def _show(value):
     return f"an array of shape {np.shape(value)}" if isinstance(value, np.ndarray) else repr(value)
-
-
-def _int(value, name, low=0, high=None):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
-    if value < low or (high is not None and value > high):
-        raise ValueError(f"{name} must be an integer in [{low}, {'∞' if high is None else high}], got {value!r}")
-    return int(value)
 
 
 def _array(value, name):

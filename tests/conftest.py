@@ -9,3 +9,11 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 from course_lib import _offline  # noqa: E402
 
 _offline.install()
+
+# Hypothesis: random exploration on a developer's machine; in CI the same examples every run, so a
+# submission's result never depends on luck (a failure found locally is kept in .hypothesis/).
+from hypothesis import settings  # noqa: E402
+
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")

@@ -43,6 +43,7 @@ NUMERIC = ("activations", "complexity", "data", "schedules", "losses", "regulari
 #: Modules that are not audited, and why.
 INFRASTRUCTURE = {
     "_cache": "functools.lru_cache that names an unhashable argument (used by the numeric modules)",
+    "_validate": "the argument checks the numeric modules share (their errors are audited through them)",
     "_offline": "test-time network guard",
     "checks": "the exercise checker: compares a student's function with a reference, any input",
     "handouts": "build tool (python -m course_lib.handouts): slides and HTML pages from the notebooks",
