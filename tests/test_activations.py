@@ -259,3 +259,8 @@ def test_linear_stack_is_one_linear_map():
     lin = A.relu_features_fit(np.sin, 32, activation="linear")["rmse"]
     rel = A.relu_features_fit(np.sin, 32)["rmse"]
     assert rel < 0.05 < lin
+
+
+def test_relative_cost_measures_every_function():
+    cost = A.relative_cost(n=20_000, repeats=3)
+    assert set(cost) == set(A.NAMES) and all(np.isfinite(v) and v > 0 for v in cost.values())

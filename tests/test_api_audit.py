@@ -147,6 +147,7 @@ def _act():
         "dead_relu_sweep": lambda: C(lrs=(0.3,), activations=("relu",), epochs=1, hidden=4, seed=0),
         "zero_centred_comparison": lambda: C(activations=("tanh",), seeds=(0,), lr=1.0, epochs=1, hidden=4),
         "properties_table": lambda: C(names=("tanh",)),
+        "relative_cost": lambda: C(names=("tanh", "sigmoid"), n=1000, repeats=2, seed=0),
         "compare_with_keras": lambda: C(seed=0, n=20),
     }
 
