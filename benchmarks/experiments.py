@@ -37,14 +37,25 @@ def yogurt():
     def ours():
         return [L.yogurt_gd(x, y, w0, exact=True, every=r["epochs"], **r)[-1, 0] for r in runs]
 
+    def ours_fast():
+        # the three runs side by side in one vectorised loop; the custom-loss runs are read at epoch 10000
+        w = L.yogurt_gd(x, y, w0, loss=["mse", "custom", "custom"], cost=[1.0, 1.0, 99.0],
+                        profit=[99.0, 99.0, 1.0], epochs=15000, every=5000)
+        return [w[3, 0], w[2, 1], w[2, 2]]
+
     ours_s, w_ours = _time(ours)
+    fast_s, w_fast = _time(ours_fast)
     t = time.perf_counter()
     w_tf = [L.yogurt_gd_tf(x, y, w0, **r) for r in runs]
     theirs_s = time.perf_counter() - t
     diff = max(float(np.max(np.abs(a - b))) for a, b in zip(w_ours, w_tf))
-    return {"experiment": "yogurt: 3 runs, 35 000 full-batch epochs (bit-exact mode)", "ours_s": ours_s,
-            "theirs_s": theirs_s, "reference": "course's TF loop (GradientTape + assign_sub)",
-            "agreement": f"max |Δw| = {diff:.1e}"}
+    diff_fast = max(float(np.max(np.abs(a - b))) for a, b in zip(w_fast, w_tf))
+    reference = "course's TF loop (GradientTape + assign_sub)"
+    return [{"experiment": "yogurt: 3 runs, 35 000 full-batch epochs, bit-exact mode (TF's order of operations)",
+             "ours_s": ours_s, "theirs_s": theirs_s, "reference": reference, "agreement": f"max |Δw| = {diff:.1e}"},
+            {"experiment": "yogurt: the same 3 runs, vectorised side by side (numpy's summation order)",
+             "ours_s": fast_s, "theirs_s": theirs_s, "reference": reference,
+             "agreement": f"max |Δw| = {diff_fast:.1e} (float32 round-off, amplified by the oscillating custom loss)"}]
 
 
 def iris():

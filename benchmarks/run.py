@@ -145,7 +145,8 @@ def bench_experiments():
         return [{"experiment": "unavailable", "note": str(exc)}]
     for fn in ex.ALL:
         print(f"  {fn.__name__} ...", flush=True)
-        rows.append(fn())
+        out = fn()
+        rows += out if isinstance(out, list) else [out]
     return rows
 
 
@@ -229,6 +230,8 @@ def main(argv=None):
     a = p.parse_args(argv)
     only = set(a.only or ["import", "run_all", "experiments"])
     res = {"machine": _machine()}
+    if a.only and (HERE / "results.json").exists():  # a partial run updates the other sections' last results
+        res = {**json.loads((HERE / "results.json").read_text()), **res}
     if "import" in only:
         print("import course_lib ...", flush=True)
         res["import"] = bench_import()
