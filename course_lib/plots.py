@@ -952,3 +952,8 @@ def draw_focal_toy(data, axes):
     ax2.legend(fontsize=8, loc="upper center")
     _lean(ax, ax2)
     return axes
+
+
+# Every public drawing function, whichever chapter section defines it (sections only append).
+__all__ = sorted({*__all__, *(n for n, v in list(globals().items())
+                             if callable(v) and not n.startswith("_") and getattr(v, "__module__", None) == __name__)})
