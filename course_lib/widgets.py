@@ -95,6 +95,10 @@ class LivePlot(W.VBox):
         ``caption(data) -> str`` shown under the figure (numbers to read).
     dpi : float
         Resolution of the PNG sent to the browser; 80 keeps a redraw well under 50 ms.
+    links : mapping of str to callable, optional
+        ``{control: fn}``: when ``control`` changes, ``fn(new_value)`` returns a dict of other
+        controls' new values (e.g. a preset per test function); they are applied together
+        and the figure is redrawn once.
     fast_reset : bool
         Between moves, remove only what ``draw`` added instead of ``Axes.clear()``, which
         rebuilds every tick (a third of a redraw). Tests check that a figure redrawn this
@@ -111,7 +115,8 @@ class LivePlot(W.VBox):
 
     def __init__(self, compute: Callable, draw: Callable, controls: Mapping[str, W.ValueWidget], *,
                  nrows: int = 1, ncols: int = 1, figsize=(6.4, 3.6), caption: Callable | None = None,
-                 dpi: float = 80, fast_reset: bool = True, **subplot_kw):
+                 dpi: float = 80, fast_reset: bool = True, links: Mapping[str, Callable] | None = None,
+                 **subplot_kw):
         if not callable(compute) or not callable(draw):
             raise TypeError("compute and draw must be callables")
         if not isinstance(controls, Mapping) or not controls:
@@ -119,6 +124,10 @@ class LivePlot(W.VBox):
         self.compute, self.draw, self.controls = compute, draw, dict(controls)
         self.caption_fn, self.dpi = caption, dpi
         self.fast_reset = fast_reset
+        self.links = dict(links or {})
+        unknown = set(self.links) - set(controls)
+        if unknown:
+            raise ValueError(f"links must name controls, got unknown {sorted(unknown)}")
         # A bare Figure (not pyplot) so the inline backend never shows it by itself.
         self.fig = Figure(figsize=figsize, layout="constrained")
         axes = self.fig.subplots(nrows, ncols, squeeze=False, subplot_kw=subplot_kw or None)
@@ -178,7 +187,11 @@ class LivePlot(W.VBox):
         self.refresh()
 
     def _on_change(self, change) -> None:
-        self.refresh()
+        name = next((k for k, w in self.controls.items() if w is change.owner), None)
+        if name in self.links:
+            self.set(**{name: change.new, **self.links[name](change.new)})  # one redraw for the whole preset
+        else:
+            self.refresh()
 
     # -- what the saved notebook holds ----------------------------------------------
     def _repr_mimebundle_(self, **kwargs):

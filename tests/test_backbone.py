@@ -98,5 +98,14 @@ def test_liveplot_redraws_and_has_a_static_fallback():
     assert "image/png" in bundle and "application/vnd.jupyter.widget-view+json" in bundle
     with pytest.raises(ValueError, match="unknown control"):
         w.set(b=1)
+
+    linked = widgets.LivePlot(compute, draw, {"a": widgets.slider(1.0, 0, 2, 0.1, "a"),
+                                              "n": widgets.int_slider(2, 1, 5, "n")},
+                              links={"n": lambda n: {"a": n / 5}})
+    calls.clear()
+    linked.controls["n"].value = 4
+    assert calls == [(0.8, 4)] and linked.controls["a"].value == 0.8  # one redraw, preset applied
+    with pytest.raises(ValueError, match="links"):
+        widgets.LivePlot(compute, draw, {"a": widgets.slider(1.0, 0, 2, 0.1, "a")}, links={"zz": abs})
     with pytest.raises(ValueError, match="controls"):
         widgets.LivePlot(compute, draw, {})
