@@ -36,6 +36,7 @@ used as the exercises' references.
 
 from __future__ import annotations
 
+import collections
 import functools
 import math
 from collections.abc import Callable
@@ -949,8 +950,36 @@ def race(surface="quadratic", names=("SGD", "SGDM", "Adagrad", "RMSprop", "Adam"
                  _int(steps, "steps", 0, 100_000))
 
 
+_RACE_RUNS: collections.OrderedDict = collections.OrderedDict()  # settings -> the longest run computed so far
+
+
 @functools.lru_cache(maxsize=256)
 def _race(surface, names, lr, lr_adaptive, momentum, beta_1, beta_2, rho, steps):
+    """A cached race; a shorter race with the same settings is a prefix of a longer one.
+
+    So a ``steps`` slider slices a run already computed (asking for more than the cached
+    run holds computes at least twice as many steps, so dragging it up stays cheap).
+    """
+    key = (surface, names, lr, lr_adaptive, momentum, beta_1, beta_2, rho)
+    run = _RACE_RUNS.get(key)
+    if run is None or run["params"]["steps"] < steps:
+        longer = steps if run is None else max(steps, min(2 * run["params"]["steps"], 100_000))
+        run = _race_run(surface, names, lr, lr_adaptive, momentum, beta_1, beta_2, rho, longer)
+        _RACE_RUNS[key] = run
+        if len(_RACE_RUNS) > 256:
+            _RACE_RUNS.popitem(last=False)
+    _RACE_RUNS.move_to_end(key)
+    if run["params"]["steps"] == steps:
+        return run
+    paths = {n: p[:steps + 1] for n, p in run["paths"].items()}
+    return {"surface": run["surface"], "paths": paths,
+            "losses": {n: v[:len(paths[n])] for n, v in run["losses"].items()},
+            "steps": {n: v[:len(paths[n]) - 1] for n, v in run["steps"].items()},
+            "diverged": {n: len(p) < steps + 1 for n, p in paths.items()},
+            "params": {**run["params"], "steps": steps}}
+
+
+def _race_run(surface, names, lr, lr_adaptive, momentum, beta_1, beta_2, rho, steps):
     s = SURFACES[surface]
     paths, losses, step_sizes, diverged = {}, {}, {}, {}
     for name in names:

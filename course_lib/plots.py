@@ -9,6 +9,8 @@ Chapter-specific drawings live in sections below, one per chapter, in chapter or
 
 from __future__ import annotations
 
+import functools
+
 import matplotlib
 import numpy as np
 
@@ -29,6 +31,7 @@ def apply_style() -> None:
         "font.size": 10,
         "axes.grid": True,
         "grid.alpha": 0.3,
+        "axes.axisbelow": True,  # grid under the data, as LivePlot composes its layers
         "axes.spines.top": False,
         "axes.spines.right": False,
         "legend.frameon": False,
@@ -72,15 +75,16 @@ def loss_curves(ax, histories, xlabel="epoch", ylabel="loss", logy=False, title=
     return ax
 
 
-def contour_with_paths(ax, f, paths, xlim, ylim, levels=30, n=200, logscale=True, optimum=None):
-    """Contours of ``f(x, y)`` (vectorised) with optimiser paths ``{name: array (k, 2)}``."""
-    xs = np.linspace(*xlim, n)
-    ys = np.linspace(*ylim, n)
-    X, Y = np.meshgrid(xs, ys)
-    Z = f(X, Y)
-    if logscale:
-        Z = np.log1p(Z - Z.min())
-    ax.contour(X, Y, Z, levels=levels, cmap="Greys", linewidths=0.6)
+def contour_with_paths(ax, f, paths, xlim, ylim, levels=30, n=200, logscale=True, optimum=None, legend=True):
+    """Contours of ``f(x, y)`` (vectorised) with optimiser paths ``{name: array (k, 2)}``.
+
+    The contour lines are computed once per ``(f, xlim, ylim, levels, n, logscale)`` and
+    reused: a slider that moves only the paths does not re-trace the surface.
+    """
+    from matplotlib.collections import PathCollection
+
+    lines, colors, widths = _contour_lines(f, tuple(xlim), tuple(ylim), levels, n, logscale)
+    ax.add_collection(PathCollection(lines, facecolors="none", edgecolors=colors, linewidths=widths), autolim=False)
     for i, (name, p) in enumerate(paths.items()):
         p = np.asarray(p, dtype=float)
         ax.plot(p[:, 0], p[:, 1], "-o", ms=2, lw=1.3, label=name, color=COLORS[i % len(COLORS)])
@@ -90,8 +94,22 @@ def contour_with_paths(ax, f, paths, xlim, ylim, levels=30, n=200, logscale=True
     ax.set_ylim(*ylim)
     ax.set_xlabel("$w_1$")
     ax.set_ylabel("$w_2$")
-    ax.legend(loc="upper right", fontsize=8)
+    if legend:
+        ax.legend(loc="upper right", fontsize=8)
     return ax
+
+
+@functools.lru_cache(maxsize=32)
+def _contour_lines(f, xlim, ylim, levels, n, logscale):
+    """matplotlib's contour lines of ``f`` (paths, colours, widths), traced on a scratch figure."""
+    from matplotlib.figure import Figure
+
+    X, Y = np.meshgrid(np.linspace(*xlim, n), np.linspace(*ylim, n))
+    Z = f(X, Y)
+    if logscale:
+        Z = np.log1p(Z - Z.min())
+    cs = Figure().subplots().contour(X, Y, Z, levels=levels, cmap="Greys", linewidths=0.6)
+    return cs.get_paths(), cs.get_edgecolor(), cs.get_linewidth()
 
 
 # ======================================================================================
@@ -556,6 +574,7 @@ def draw_constraints(data, axes):
         ax.contour(data["W1"], data["W2"], data["Z"], levels=np.geomspace(0.02, 30, 14), colors="0.65",
                    linewidths=0.6)
         b = data[k]["boundary"]
+        b = b[:: max(1, (len(b) - 1) // 400)]  # drawn with ≤ ~400 vertices: fill() walks every one for the limits
         ax.fill(b[:, 0], b[:, 1], color=COLORS[0], alpha=0.18)
         ax.plot(b[:, 0], b[:, 1], color=COLORS[0], lw=1.5)
         ax.contour(data["W1"], data["W2"], data["Z"], levels=[max(data[k]["level"], 1e-9)], colors=[COLORS[3]],
@@ -638,13 +657,12 @@ def draw_optimizer_race(data, axes):
     labels = {n: n + (" (diverged)" if data["diverged"][n] else "") for n in names}
     ax = axes[0]
     contour_with_paths(ax, s.f, {labels[n]: p for n, p in paths.items()}, s.xlim, s.ylim, n=120,
-                       optimum=s.minimum)
+                       optimum=s.minimum, legend=len(axes) == 1)  # else the loss panel carries the legend
     ax.plot(*s.x0, marker="o", ms=6, color="k", ls="none")
     ax.set_title(s.formula, fontsize=8)
     ax.set_xlabel("x1")  # plain text, as in the formulas (mathtext is slow to lay out on every redraw)
     ax.set_ylabel("x2")
     if len(axes) > 1:
-        ax.get_legend().remove()  # the loss panel carries the legend
         f_min = s.f(*s.minimum) if s.minimum is not None else 0.0
         for n in names:
             gap = np.maximum(data["losses"][n] - f_min, 1e-12)
@@ -660,11 +678,26 @@ def draw_optimizer_race(data, axes):
         axes[2].set_xlabel("step")
         axes[2].set_ylabel("step length |x(t) - x(t-1)|")
         axes[2].set_xlim(0, data["params"]["steps"])
+    if len(axes) > 1:
+        axes[1].set_ylim(*_decades(np.concatenate([data["losses"][n] for n in names]) - f_min))
+    if len(axes) > 2:
+        axes[2].set_ylim(*_decades(np.concatenate([data["steps"][n] for n in names])))
     for a in axes[1:]:
         a.yaxis.set_major_locator(_ticker.LogLocator(numticks=6))
         a.yaxis.set_minor_locator(_ticker.NullLocator())
         a.yaxis.set_major_formatter(_ticker.FuncFormatter(_plain_power))
     return axes
+
+
+def _decades(values, floor=1e-12):
+    """Log-axis limits rounded out to whole decades (steady axes while a slider moves)."""
+    v = np.asarray(values, dtype=float)
+    v = v[np.isfinite(v)]
+    v = np.maximum(v, floor)
+    if v.size == 0:
+        return floor, 1.0
+    lo, hi = np.floor(np.log10(v.min())), np.ceil(np.log10(v.max()))
+    return 10.0 ** lo, 10.0 ** max(hi, lo + 1)
 
 
 def _plain_power(y, _pos=None):

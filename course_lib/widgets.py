@@ -23,6 +23,7 @@ import time
 from collections.abc import Callable, Mapping
 
 import ipywidgets as W
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 __all__ = ["LivePlot", "slider", "int_slider", "log_slider", "choice_slider", "dropdown", "checkbox", "figure_png"]
@@ -129,7 +130,9 @@ class LivePlot(W.VBox):
         if unknown:
             raise ValueError(f"links must name controls, got unknown {sorted(unknown)}")
         # A bare Figure (not pyplot) so the inline backend never shows it by itself.
-        self.fig = Figure(figsize=figsize, layout="constrained")
+        self.fig = Figure(figsize=figsize, dpi=dpi, layout="constrained")
+        self._canvas = FigureCanvasAgg(self.fig)
+        self._background = self._background_key = None
         axes = self.fig.subplots(nrows, ncols, squeeze=False, subplot_kw=subplot_kw or None)
         self.axes = axes[0, 0] if nrows * ncols == 1 else axes.ravel()
         self.fig._n_axes0 = nrows * ncols  # a draw that adds axes (twins, insets) disables the fast reset
@@ -161,11 +164,13 @@ class LivePlot(W.VBox):
         data = self.compute(**self.params())
         self.last_data = data
         axes = [self.axes] if not hasattr(self.axes, "__len__") else list(self.axes)
+        reused = self.last_redraw_s is not None and self.fast_reset
         for ax in axes:
-            if self.last_redraw_s is None or not self.fast_reset or not _reset_axes(ax):
+            if not reused or not _reset_axes(ax):
+                reused = False
                 ax.clear()
         self.draw(data, self.axes)
-        self.image.value = figure_png(self.fig, self.dpi)
+        self.image.value = self._render(axes, reuse_background=reused)
         if self.caption_fn is not None:
             self.text.value = f"<pre style='margin:0'>{self.caption_fn(data)}</pre>"
         self.last_redraw_s = time.perf_counter() - t0
@@ -193,6 +198,40 @@ class LivePlot(W.VBox):
         else:
             self.refresh()
 
+    def _render(self, axes, reuse_background: bool) -> bytes:
+        """The figure as PNG bytes, drawn in two layers.
+
+        The background (axes, ticks, tick labels, grid, axis labels: most of matplotlib's
+        time, mostly text) is drawn with the data artists hidden and kept; the data
+        artists, titles and legends are then drawn on top. When a move leaves everything
+        the background shows unchanged (same limits, ticks, labels: :func:`_background_key`),
+        the kept background is restored instead of redrawn. Every picture, first or not,
+        is composed the same way, so a reused background gives the same pixels as a
+        fresh one (tests check it for every slider of every solution).
+        """
+        canvas = self._canvas
+        layers = [(ax, _foreground(ax)) for ax in axes]
+        key = _background_key(self.fig, axes) if reuse_background and len(self.fig.axes) == len(axes) else None
+        if key is None or key != self._background_key:
+            hidden = [a for _, arts in layers for a in arts if a.get_visible()]
+            for a in hidden:
+                a.set_visible(False)
+            try:
+                canvas.draw()
+            finally:
+                for a in hidden:
+                    a.set_visible(True)
+            self._background, self._background_key = canvas.copy_from_bbox(self.fig.bbox), key
+        else:
+            canvas.restore_region(self._background)
+        renderer = canvas.get_renderer()
+        for ax, arts in layers:
+            if hasattr(ax, "_update_title_position"):  # what Axes.draw does before drawing titles
+                ax._update_title_position(renderer)
+            for a in arts:
+                a.draw(renderer)
+        return _rgba_png(canvas)
+
     # -- what the saved notebook holds ----------------------------------------------
     def _repr_mimebundle_(self, **kwargs):
         bundle = super()._repr_mimebundle_(**kwargs) or {}
@@ -200,9 +239,52 @@ class LivePlot(W.VBox):
         text = ", ".join(f"{k}={_fmt(v)}" for k, v in self.params().items())
         bundle["text/plain"] = f"LivePlot({text})"
         bundle["image/png"] = base64.b64encode(figure_png(self.fig, 100)).decode("ascii")
+        self._background_key = None  # savefig drew at another resolution: draw the background afresh
         if self.caption_fn is not None:
             bundle["text/plain"] += "\n" + self.caption_fn(self.last_data)
         return bundle
+
+
+def _rgba_png(canvas) -> bytes:
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba(), "raw", "RGBA", 0, 1).save(
+        buf, format="png", compress_level=1)  # speed over bytes
+    return buf.getvalue()
+
+
+def _foreground(ax) -> list:
+    """What a ``draw`` call adds to ``ax`` (data artists, titles, legend), in Axes.draw's order."""
+    background = {*ax.spines.values(), ax.xaxis, ax.yaxis, ax.patch, *ax.child_axes}
+    return sorted((a for a in ax.get_children() if a not in background), key=lambda a: a.get_zorder())
+
+
+def _background_key(fig, axes) -> str:
+    """Everything the background layer of ``axes`` shows, as one comparable string.
+
+    Limits, scales, aspect and position; per axis its label, offset text, tick parameters
+    and every drawn tick (location, label text, size, rotation, colour); spines; the
+    figure's size, resolution and colour. Two equal keys mean pixel-identical backgrounds.
+    """
+    parts = [tuple(fig.get_size_inches()), fig.dpi, fig.patch.get_facecolor()]
+    for ax in axes:
+        parts.append((ax.get_position(original=True).bounds, ax.axison, ax.get_frame_on(), ax.get_xlim(),
+                      ax.get_ylim(), ax.get_xscale(), ax.get_yscale(), ax.get_aspect(), ax.get_adjustable(),
+                      ax.get_anchor(), ax.patch.get_facecolor(), ax.patch.get_visible(), ax.get_axisbelow()))
+        for axis in (ax.xaxis, ax.yaxis):
+            ticks = axis._update_ticks()  # what Axis.draw will draw; it also sets the offset text
+            label = axis.label
+            parts.append((axis.get_visible(), label.get_text(), hash(label.get_fontproperties()), label.get_color(),
+                          label.get_visible(), axis.get_label_position(), axis.offsetText.get_text(),
+                          sorted(axis._major_tick_kw.items()), sorted(axis._minor_tick_kw.items())))
+            parts.extend((t.get_loc(), t.label1.get_text(), t.label2.get_text(), hash(t.label1.get_fontproperties()),
+                          t.label1.get_rotation(), t.label1.get_color(), t.label1.get_visible(),
+                          t.label2.get_visible(), t.gridline.get_visible(), t.tick1line.get_visible(),
+                          t.tick2line.get_visible()) for t in ticks)
+        parts.extend((name, sp.get_visible(), sp.get_position(), sp._bounds, sp.get_edgecolor(), sp.get_linewidth())
+                     for name, sp in ax.spines.items())
+    return repr(parts)
 
 
 def _reset_axes(ax) -> bool:

@@ -291,6 +291,25 @@ def test_race_is_cached_and_reports_divergence():
         assert len(d["paths"][name]) == 21 and np.all(np.isfinite(d["losses"][name]))
 
 
+@pytest.mark.parametrize("surface, lr", [("quadratic", 0.45), ("quadratic", 0.55), ("rosenbrock", 0.45)])
+def test_a_shorter_race_is_a_prefix_of_a_longer_one(surface, lr):
+    names, kw = ("SGD", "SGDM", "Adam"), dict(lr=lr, lr_adaptive=0.3, momentum=0.7)
+    O.race(surface, names, steps=37, **kw)
+    O.race(surface, names, steps=38, **kw)  # computes 74 steps, slices 38
+    diverged_somewhere = False
+    for steps in (38, 60, 74, 75, 5, 0):  # sliced from the cache, or computed longer
+        got = O.race(surface, names, steps=steps, **kw)
+        fresh = O._race_run(surface, names, *(float(kw[k]) for k in ("lr", "lr_adaptive", "momentum")),
+                            0.9, 0.999, 0.9, steps)
+        assert got["params"] == fresh["params"] and got["diverged"] == fresh["diverged"]
+        diverged_somewhere = diverged_somewhere or any(got["diverged"].values())
+        for part in ("paths", "losses", "steps"):
+            for n in names:
+                np.testing.assert_array_equal(got[part][n], fresh[part][n])
+    if surface == "quadratic":
+        assert diverged_somewhere == (lr > 0.5)  # SGD diverges on the quadratic when lr > 0.5, mid-run
+
+
 def test_sgdm_overshoots_on_the_quadratic_and_sgd_does_not():
     d = O.race("quadratic", ("SGD", "SGDM"), lr=0.4, momentum=0.9, steps=60)
     assert d["paths"]["SGDM"][:, 0].max() > 0.5  # x1 starts at -5 and overshoots the optimum at 0
