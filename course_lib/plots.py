@@ -10,11 +10,12 @@ Chapter-specific drawings live in sections below, one per chapter, in chapter or
 from __future__ import annotations
 
 import functools
+import hashlib
 
 import matplotlib
 import numpy as np
 
-__all__ = ["apply_style", "COLORS", "curve_with_derivative", "loss_curves", "contour_with_paths",
+__all__ = ["apply_style", "COLORS", "curve_with_derivative", "loss_curves", "contour_with_paths", "contour_lines",
            "new_figure"]
 
 #: One colour per series, stable across chapters (matplotlib's tab10).
@@ -83,8 +84,9 @@ def contour_with_paths(ax, f, paths, xlim, ylim, levels=30, n=200, logscale=True
     """
     from matplotlib.collections import PathCollection
 
-    lines, colors, widths = _contour_lines(f, tuple(xlim), tuple(ylim), levels, n, logscale)
-    ax.add_collection(PathCollection(lines, facecolors="none", edgecolors=colors, linewidths=widths), autolim=False)
+    lines, colors, widths, styles = _contour_lines(f, tuple(xlim), tuple(ylim), levels, n, logscale)
+    ax.add_collection(PathCollection(lines, facecolors="none", edgecolors=colors, linewidths=widths,
+                                     linestyles=styles), autolim=False)
     for i, (name, p) in enumerate(paths.items()):
         p = np.asarray(p, dtype=float)
         ax.plot(p[:, 0], p[:, 1], "-o", ms=2, lw=1.3, label=name, color=COLORS[i % len(COLORS)])
@@ -101,15 +103,53 @@ def contour_with_paths(ax, f, paths, xlim, ylim, levels=30, n=200, logscale=True
 
 @functools.lru_cache(maxsize=32)
 def _contour_lines(f, xlim, ylim, levels, n, logscale):
-    """matplotlib's contour lines of ``f`` (paths, colours, widths), traced on a scratch figure."""
-    from matplotlib.figure import Figure
-
+    """matplotlib's contour lines of ``f`` (paths, colours, widths, styles), traced on a scratch figure."""
     X, Y = np.meshgrid(np.linspace(*xlim, n), np.linspace(*ylim, n))
     Z = f(X, Y)
     if logscale:
         Z = np.log1p(Z - Z.min())
-    cs = Figure().subplots().contour(X, Y, Z, levels=levels, cmap="Greys", linewidths=0.6)
-    return cs.get_paths(), cs.get_edgecolor(), cs.get_linewidth()
+    return _trace(X, Y, Z, dict(levels=levels, cmap="Greys", linewidths=0.6))
+
+
+def contour_lines(ax, X, Y, Z, **kw):
+    """``ax.contour(X, Y, Z, **kw)``'s lines, traced once per distinct input and then reused.
+
+    A slider that redraws the same surface (a loss landscape, a decision boundary that
+    did not move) pays for drawing the lines, not for tracing them again.
+    """
+    from matplotlib.collections import PathCollection
+
+    X, Y, Z = (np.ascontiguousarray(a, dtype=float) for a in (X, Y, Z))
+    key = hashlib.blake2b(b"".join((str(X.shape).encode(), X.tobytes(), Y.tobytes(), Z.tobytes())),
+                          digest_size=16).digest()
+    paths, colors, widths, styles = _trace_cached(key, X, Y, Z, kw)
+    return ax.add_collection(PathCollection(paths, facecolors="none", edgecolors=colors, linewidths=widths,
+                                            linestyles=styles), autolim=False)
+
+
+_TRACED: dict = {}
+
+
+def _trace_cached(key, X, Y, Z, kw):
+    k = (key, repr(sorted(kw.items())))
+    if k not in _TRACED:
+        if len(_TRACED) >= 256:
+            _TRACED.pop(next(iter(_TRACED)))
+        _TRACED[k] = _trace(X, Y, Z, kw)
+    return _TRACED[k]
+
+
+@functools.lru_cache(maxsize=1)
+def _scratch_axes():
+    from matplotlib.figure import Figure
+
+    return Figure().subplots()
+
+
+def _trace(X, Y, Z, kw):
+    cs = _scratch_axes().contour(X, Y, Z, **kw)
+    cs.remove()
+    return cs.get_paths(), cs.get_edgecolor(), cs.get_linewidth(), cs.get_linestyle()
 
 
 # ======================================================================================
@@ -447,7 +487,7 @@ def _dots_panel(ax, x, y, xx, yy, probs, styles, title=None, point_alpha=0.8):
     handles = []
     for p, (label, color, ls) in zip(probs, styles):
         if np.nanmin(p) < 0.5 < np.nanmax(p):
-            ax.contour(xx, yy, p, levels=[0.5], colors=[color], linestyles=[ls], linewidths=1.8)
+            contour_lines(ax, xx, yy, p, levels=[0.5], colors=[color], linestyles=[ls], linewidths=1.8)
         else:  # the output never reaches 0.5 (or never drops below it): one class everywhere
             label += " (one class everywhere)"
         handles.append(Line2D([], [], color=color, ls=ls, lw=1.8, label=label))
@@ -538,6 +578,7 @@ def draw_dots_l2(data, axes):
     ax2.semilogy(data["loss"][1], color=COLORS[1], lw=1.2, label=f"{name}, λ = {data['lam']:g} (penalty included)")
     ax2.set_xlabel("epoch")
     ax2.set_ylabel("last-batch loss (log)")
+    ax2.set_ylim(*_decades(np.concatenate([data["loss"][0], data["loss"][1]])))
     _lean_log_axis(ax2.yaxis, subs=(1.0, 2.0, 5.0))
     ax2.legend(loc="upper right", fontsize=7)
 
@@ -546,8 +587,11 @@ def draw_l1_l2(data, axes):
     """``data`` from :func:`course_lib.regularization.l1_l2_view`: weight histograms and zero counts."""
     ax_h, ax_c = axes
     bins = np.linspace(-1.6, 1.6, 65)
+    top = 0
     for i, name in enumerate(data["names"]):
-        ax_h.hist(data["weights"][name], bins=bins, histtype="step", lw=1.8, color=COLORS[i], label=name)
+        counts, *_ = ax_h.hist(data["weights"][name], bins=bins, histtype="step", lw=1.8, color=COLORS[i], label=name)
+        top = max(top, counts.max())
+    ax_h.set_ylim(0, _round_up(1.05 * top))  # round numbers: the axis stays put while λ moves
     ax_h.set_xlabel("weight value")
     ax_h.set_ylabel("count (4 seeds x 33 weights)")
     ax_h.set_title(f"weights after training, λ = {data['lam']:g}", fontsize=10)
@@ -570,15 +614,18 @@ def draw_l1_l2(data, axes):
 
 def draw_constraints(data, axes):
     """``data`` from :func:`course_lib.regularization.constraint_geometry`: diamond (L1) and circle (L2)."""
+    from matplotlib.patches import Polygon
+
     for ax, k, title in zip(axes, ("l1", "l2"), ("L1: |w1| + |w2| <= t", "L2: w1² + w2² <= t²")):
-        ax.contour(data["W1"], data["W2"], data["Z"], levels=np.geomspace(0.02, 30, 14), colors="0.65",
-                   linewidths=0.6)
+        contour_lines(ax, data["W1"], data["W2"], data["Z"], levels=np.geomspace(0.02, 30, 14), colors="0.65",
+                      linewidths=0.6)
         b = data[k]["boundary"]
-        b = b[:: max(1, (len(b) - 1) // 400)]  # drawn with ≤ ~400 vertices: fill() walks every one for the limits
-        ax.fill(b[:, 0], b[:, 1], color=COLORS[0], alpha=0.18)
+        b = b[:: max(1, (len(b) - 1) // 400)]  # ≤ ~400 vertices are plenty for the eye
+        # add_artist, not fill(): the limits are set below, and fill() walks every vertex to update them
+        ax.add_artist(Polygon(b, closed=True, color=COLORS[0], alpha=0.18))
         ax.plot(b[:, 0], b[:, 1], color=COLORS[0], lw=1.5)
-        ax.contour(data["W1"], data["W2"], data["Z"], levels=[max(data[k]["level"], 1e-9)], colors=[COLORS[3]],
-                   linewidths=1.5)
+        contour_lines(ax, data["W1"], data["W2"], data["Z"], levels=[max(data[k]["level"], 1e-9)],
+                      colors=[COLORS[3]], linewidths=1.5)
         c, o = data["center"], data[k]["optimum"]
         ax.plot(*c, "k*", ms=10, label="unconstrained minimum")
         ax.plot(*o, "o", ms=8, color=COLORS[3], label=f"constrained: ({o[0]:.2f}, {o[1]:.2f})")
@@ -666,18 +713,20 @@ def draw_optimizer_race(data, axes):
         f_min = s.f(*s.minimum) if s.minimum is not None else 0.0
         for n in names:
             gap = np.maximum(data["losses"][n] - f_min, 1e-12)
-            axes[1].semilogy(np.arange(len(gap)), gap, lw=1.4, color=_opt_color(n, names), label=n)
+            axes[1].plot(np.arange(len(gap)), gap, lw=1.4, color=_opt_color(n, names), label=n)
+        axes[1].set_yscale("log")  # once, not per curve as semilogy would
         axes[1].set_xlabel("step")
         axes[1].set_ylabel("f(x) - f*")
-        axes[1].set_xlim(0, data["params"]["steps"])
+        axes[1].set_xlim(0, _round_up(data["params"]["steps"]))
         axes[1].legend([labels[n] for n in names], fontsize=7, loc="lower left")
     if len(axes) > 2:
         for n in names:
             st = np.maximum(data["steps"][n], 1e-12)
-            axes[2].semilogy(np.arange(1, len(st) + 1), st, lw=1.4, color=_opt_color(n, names), label=n)
+            axes[2].plot(np.arange(1, len(st) + 1), st, lw=1.4, color=_opt_color(n, names), label=n)
+        axes[2].set_yscale("log")
         axes[2].set_xlabel("step")
         axes[2].set_ylabel("step length |x(t) - x(t-1)|")
-        axes[2].set_xlim(0, data["params"]["steps"])
+        axes[2].set_xlim(0, _round_up(data["params"]["steps"]))
     if len(axes) > 1:
         axes[1].set_ylim(*_decades(np.concatenate([data["losses"][n] for n in names]) - f_min))
     if len(axes) > 2:
@@ -687,6 +736,14 @@ def draw_optimizer_race(data, axes):
         a.yaxis.set_minor_locator(_ticker.NullLocator())
         a.yaxis.set_major_formatter(_ticker.FuncFormatter(_plain_power))
     return axes
+
+
+def _round_up(n):
+    """The next round number ≥ n (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 × 10^k): steady axes under a slider."""
+    if not n > 0:
+        return 1.0
+    scale = 10.0 ** np.floor(np.log10(n))
+    return next(m * scale for m in (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10) if m * scale >= n * (1 - 1e-12))
 
 
 def _decades(values, floor=1e-12):
@@ -865,7 +922,7 @@ def draw_yogurt(data, axes):
     """Yogurt runs (``losses.yogurt_view``): the weight path on the loss contours, and w over epochs."""
     ax, ax2 = axes
     W1, W2, Z = data["grid"]
-    ax.contour(W1, W2, np.log(Z), levels=25, cmap="Greys", linewidths=0.6)
+    contour_lines(ax, W1, W2, np.log(Z), levels=25, cmap="Greys", linewidths=0.6)
     path, tail, opt = data["path"], data["tail"], data["optimum"]
     ax.plot(path[:, 0], path[:, 1], lw=0.6, color=COLORS[0], alpha=0.5)
     ax.plot(tail[:, 0], tail[:, 1], ".", ms=3, color=COLORS[0], label="gradient descent, last epochs")

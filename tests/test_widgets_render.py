@@ -1,0 +1,105 @@
+"""LivePlot's two-layer rendering: kept backgrounds, title placement, the PNG encoder."""
+
+import io
+
+import numpy as np
+import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from PIL import Image
+
+from course_lib import plots, widgets
+from course_lib.widgets import _place_titles
+
+
+def _pixels(png):
+    return np.asarray(Image.open(io.BytesIO(png)))
+
+
+def _draw(data, axes):
+    """Each case changes what the background shows in a different way."""
+    case, k = data
+    ax, ax2 = axes
+    x = np.linspace(0, 1, 50)
+    if case == "equal":  # aspect set by the draw: the axes box moves
+        ax.plot(np.cos(6 * x), np.sin(6 * x) * (1 + k))
+        ax.set_aspect("equal")
+        ax.set_xlim(-1.5, 1.5)
+    elif case == "log":
+        ax.semilogy(x, np.exp(10 * x * (1 + k)))
+    elif case == "offset":  # large numbers: matplotlib adds an offset text, which can lift the title
+        ax.plot(x, 1e6 + x * (1 + k))
+    else:  # autoscaled
+        ax.plot(x, x * (1 + k))
+        ax.fill_between(x, 0, x, alpha=0.3)
+        ax.legend(["line"], loc="best")
+    ax.set_title(f"{case}: gyp k={k}")  # descenders
+    ax2.bar([0, 1], [1 + k, 2])
+    ax2.set_title("bars", loc="left")
+
+
+def _live(case="auto", k=0):
+    return widgets.LivePlot(lambda case, k: (case, k), _draw,
+                            {"case": widgets.dropdown(["auto", "equal", "log", "offset"], case, "case"),
+                             "k": widgets.int_slider(k, 0, 3, "k")}, ncols=2, figsize=(7, 3))
+
+
+def test_kept_backgrounds_give_the_pixels_of_a_fresh_figure():
+    plots.apply_style()
+    w = _live()
+    moves = [("equal", 0), ("equal", 1), ("log", 0), ("auto", 0), ("offset", 2), ("equal", 1), ("auto", 1),
+             ("log", 0), ("offset", 2), ("equal", 0), ("auto", 0)]
+    for case, k in moves:
+        w.set(case=case, k=k)
+        kept = w.image.value
+        w.fast_reset = False  # Axes.clear() and everything drawn afresh, on the same (frozen) layout
+        w.refresh()
+        w.fast_reset = True
+        assert np.array_equal(_pixels(kept), _pixels(w.image.value)), (case, k)
+    assert w.backgrounds_reused >= 4  # revisited settings found their background
+
+
+def test_a_draw_that_adds_axes_is_drawn_in_full_every_time():
+    def draw(k, ax):
+        ax.plot([0, 1], [0, k])
+        ax.inset_axes([0.6, 0.6, 0.3, 0.3]).plot([0, 1], [1, 0])
+
+    w = widgets.LivePlot(lambda k: k, draw, {"k": widgets.int_slider(1, 1, 3, "k")}, fast_reset=False)
+    w.controls["k"].value = 2
+    w.controls["k"].value = 1
+    assert w.backgrounds_reused == 0 and w.image.value[:4] == b"\x89PNG"
+
+
+@pytest.mark.parametrize("setup", ["plain", "descender", "multiline", "top_ticks", "offset", "big_font"])
+def test_title_shortcut_places_titles_where_matplotlib_does(setup):
+    plots.apply_style()
+    fig = Figure(figsize=(4, 3), dpi=80)
+    canvas = FigureCanvasAgg(fig)
+    ax = fig.subplots()
+    ax.plot([0, 1], [1e6, 1e6 + 1] if setup == "offset" else [0, 1])
+    title = {"descender": "gjpqy", "multiline": "two\nlines", "big_font": "Big"}.get(setup, "title")
+    ax.set_title(title, fontsize=40 if setup == "big_font" else None)
+    ax.set_title("left", loc="left")
+    if setup == "top_ticks":
+        ax.xaxis.tick_top()
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    ax._update_title_position(renderer)
+    expected = [t.get_position() for t in (ax.title, ax._left_title, ax._right_title)]
+    for t in (ax.title, ax._left_title, ax._right_title):
+        t.set_position((t.get_position()[0], 0.3))  # somewhere wrong
+    _place_titles(ax, renderer)
+    assert [t.get_position() for t in (ax.title, ax._left_title, ax._right_title)] == expected
+
+
+@pytest.mark.parametrize("transparent", [False, True])
+def test_png_holds_exactly_the_canvas_pixels(transparent):
+    w = widgets.LivePlot(lambda k: k, lambda k, ax: ax.plot([0, 1], [0, k]), {"k": widgets.int_slider(1, 1, 3, "k")})
+    if transparent:
+        w.fig.patch.set_alpha(0.0)
+        w.refresh()
+    img = Image.open(io.BytesIO(w.image.value))
+    assert img.mode == ("RGBA" if transparent else "RGB")
+    assert img.size == w._canvas.get_width_height()
+    rgba = np.asarray(w._canvas.buffer_rgba())
+    np.testing.assert_array_equal(np.asarray(img), rgba if transparent else rgba[:, :, :3])
