@@ -982,7 +982,8 @@ def yogurt_gd(x, y, w0, *, loss="custom", cost=1.0, profit=99.0, lr=0.002, epoch
     mse = (kinds == "mse")[:, None]
     x, y = x.astype(f32), y.astype(f32)
     c, neg_p = c.astype(f32)[:, None], (-p).astype(f32)[:, None]
-    lr_, inv_n, two = f32(lr), f32(1.0 / x.shape[0]), f32(2.0)
+    lr_, inv_n = f32(lr), f32(1.0 / x.shape[0])
+    minus_two_inv_n = f32(-2.0) * inv_n
     x1, x2 = x[:, 0], x[:, 1]
     cols = x.astype(np.float64)  # exact products g·x in float64 emulate the fused multiply-add
     W = np.tile(w0.astype(f32), (len(c), 1))
@@ -990,14 +991,17 @@ def yogurt_gd(x, y, w0, *, loss="custom", cost=1.0, profit=99.0, lr=0.002, epoch
     out[0] = W
     for e in range(1, epochs + 1):
         pred = W[:, :1] * x1 + W[:, 1:] * x2  # (k, n), element-wise: no BLAS kernel choice
-        g = np.where(mse, -(inv_n * (two * (y - pred))), np.where(pred > y, c, neg_p))
+        # (y − pred)·(−2/n) rounds exactly as −(1/n·(2·(y − pred))): scaling by 2 is exact
+        g = np.where(mse, (y - pred) * minus_two_inv_n, np.where(pred > y, c, neg_p))
         if exact:
             prods = g.astype(np.float64)[:, :, None] * cols  # (k, n, 2), exact in float64
             grad = np.zeros((len(c), 2), dtype=f32)
             for i in range(x.shape[0]):  # grad = fma(g_i, x_i, grad): one rounding per step
                 grad = (prods[:, i] + grad).astype(f32)
         else:
-            grad = np.stack([np.sum(g * x1, axis=1), np.sum(g * x2, axis=1)], axis=1)
+            grad = np.empty((len(c), 2), dtype=f32)  # filled column by column (np.stack costs more than a sum)
+            np.sum(g * x1, axis=1, out=grad[:, 0])
+            np.sum(g * x2, axis=1, out=grad[:, 1])
         W = W - lr_ * grad
         if e % every == 0:
             out[e // every] = W

@@ -728,9 +728,9 @@ def draw_optimizer_race(data, axes):
         axes[2].set_ylabel("step length |x(t) - x(t-1)|")
         axes[2].set_xlim(0, _round_up(data["params"]["steps"]))
     if len(axes) > 1:
-        axes[1].set_ylim(*_decades(np.concatenate([data["losses"][n] for n in names]) - f_min))
+        axes[1].set_ylim(*_decades(np.concatenate([data["losses"][n] for n in names]) - f_min, low_step=3))
     if len(axes) > 2:
-        axes[2].set_ylim(*_decades(np.concatenate([data["steps"][n] for n in names])))
+        axes[2].set_ylim(*_decades(np.concatenate([data["steps"][n] for n in names]), low_step=3))
     for a in axes[1:]:
         a.yaxis.set_major_locator(_ticker.LogLocator(numticks=6))
         a.yaxis.set_minor_locator(_ticker.NullLocator())
@@ -746,14 +746,19 @@ def _round_up(n):
     return next(m * scale for m in (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10) if m * scale >= n * (1 - 1e-12))
 
 
-def _decades(values, floor=1e-12):
-    """Log-axis limits rounded out to whole decades (steady axes while a slider moves)."""
+def _decades(values, floor=1e-12, low_step=1):
+    """Log-axis limits rounded out to whole decades (steady axes while a slider moves).
+
+    ``low_step=3`` rounds the lower end down to 1e-3, 1e-6, 1e-9...: a converging run lowers
+    its minimum by a decade every few steps, and the axis should not follow each one.
+    """
     v = np.asarray(values, dtype=float)
     v = v[np.isfinite(v)]
     v = np.maximum(v, floor)
     if v.size == 0:
         return floor, 1.0
-    lo, hi = np.floor(np.log10(v.min())), np.ceil(np.log10(v.max()))
+    lo = max(low_step * np.floor(np.log10(v.min()) / low_step), np.floor(np.log10(floor)))
+    hi = np.ceil(np.log10(v.max()))
     return 10.0 ** lo, 10.0 ** max(hi, lo + 1)
 
 
