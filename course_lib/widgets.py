@@ -108,7 +108,8 @@ class LivePlot(W.VBox):
         Between moves, remove only what ``draw`` added instead of ``Axes.clear()``, which
         rebuilds every tick (a third of a redraw). Tests check that a figure redrawn this
         way is pixel-identical to a freshly drawn one; turn it off for a ``draw`` that
-        changes axes state this reset does not undo (twin axes, insets).
+        changes axes state this reset does not undo (twin axes, insets). Off, every move
+        also redraws the background (see :meth:`_render`) instead of reusing a kept one.
 
     Attributes
     ----------
