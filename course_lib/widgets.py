@@ -311,14 +311,20 @@ def _foreground(ax) -> list:
     return sorted((a for a in ax.get_children() if a not in background), key=lambda a: a.get_zorder())
 
 
-def _background_key(fig, axes) -> str:
+def _background_key(fig, axes) -> str | None:
     """Everything the background layer of ``axes`` shows, as one comparable string.
 
     Limits, scales, aspect and position; per axis its label, offset text, tick parameters
     and every drawn tick (location, label text, size, rotation, colour); spines; the
-    figure's size, resolution and colour. Two equal keys mean pixel-identical backgrounds.
+    figure's size, resolution and colour, and its own texts (a ``suptitle``). Two equal keys
+    mean pixel-identical backgrounds. ``None`` (never reuse) for a figure holding artists of
+    its own other than texts (a figure legend, sub-figures).
     """
+    if fig.legends or fig.lines or fig.patches or fig.images or fig.artists or fig.subfigs:
+        return None
     parts = [tuple(fig.get_size_inches()), fig.dpi, fig.patch.get_facecolor()]
+    parts.extend((t.get_visible(), t.get_text(), t.get_position(), hash(t.get_fontproperties()), t.get_color(),
+                  t.get_rotation(), t.get_horizontalalignment(), t.get_verticalalignment()) for t in fig.texts)
     for ax in axes:
         ax.apply_aspect()  # as Axes.draw does first: the ticks depend on the final size of the box
         parts.append((ax.get_position(original=True).bounds, ax.axison, ax.get_frame_on(), ax.get_xlim(),

@@ -103,3 +103,30 @@ def test_png_holds_exactly_the_canvas_pixels(transparent):
     assert img.size == w._canvas.get_width_height()
     rgba = np.asarray(w._canvas.buffer_rgba())
     np.testing.assert_array_equal(np.asarray(img), rgba if transparent else rgba[:, :, :3])
+
+
+def test_figure_texts_are_part_of_the_background_and_figure_legends_turn_reuse_off():
+    def draw(k, ax):
+        ax.plot([0, 1], [0, 1])
+        ax.figure.suptitle(f"k = {k}")
+
+    w = widgets.LivePlot(lambda k: k, draw, {"k": widgets.int_slider(1, 1, 3, "k")})
+    w.controls["k"].value = 2  # same axes, another suptitle: the background must be redrawn
+    assert w.backgrounds_reused == 0 and "k = 2" in w.fig.texts[0].get_text()
+    for k in (1, 2, 1):  # the first picture is not kept (nothing to reuse yet): 1 is drawn once more
+        w.controls["k"].value = k
+    assert w.backgrounds_reused == 2  # 2 and then 1 found again
+    kept = w.image.value
+    w.fast_reset = False
+    w.refresh()
+    assert np.array_equal(_pixels(kept), _pixels(w.image.value))
+
+    def draw_legend(k, ax):
+        line, = ax.plot([0, 1], [0, k])
+        if not ax.figure.legends:
+            ax.figure.legend([line], ["line"])
+
+    v = widgets.LivePlot(lambda k: k, draw_legend, {"k": widgets.int_slider(1, 1, 3, "k")})
+    v.controls["k"].value = 2
+    v.controls["k"].value = 1
+    assert v.backgrounds_reused == 0
