@@ -10,6 +10,11 @@ same figure and swaps the PNG of an ``ipywidgets.Image``. Using an Image widget 
 than an ``Output`` widget means a move sends one comm message and no display message,
 so notebook tests see nothing but the cell's own output.
 
+A redraw costs mostly the axes, ticks and labels (text). :meth:`LivePlot._render` draws
+them as a background layer, keeps it, and on later moves that leave the axes unchanged
+draws only the data, titles and legends over the kept pixels; a draw function helps by
+keeping its limits steady (fixed or rounded) as the slider moves.
+
 The displayed cell output also carries a static PNG of the figure at the default
 values, so a reader without a kernel (an exported HTML, a code-hosting site, a
 JupyterLab without the widget extension) still sees the plot.
