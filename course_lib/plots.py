@@ -82,11 +82,7 @@ def contour_with_paths(ax, f, paths, xlim, ylim, levels=30, n=200, logscale=True
     The contour lines are computed once per ``(f, xlim, ylim, levels, n, logscale)`` and
     reused: a slider that moves only the paths does not re-trace the surface.
     """
-    from matplotlib.collections import PathCollection
-
-    lines, colors, widths, styles = _contour_lines(f, tuple(xlim), tuple(ylim), levels, n, logscale)
-    ax.add_collection(PathCollection(lines, facecolors="none", edgecolors=colors, linewidths=widths,
-                                     linestyles=styles), autolim=False)
+    _add_traced(ax, _contour_lines(f, tuple(xlim), tuple(ylim), levels, n, logscale))
     for i, (name, p) in enumerate(paths.items()):
         p = np.asarray(p, dtype=float)
         ax.plot(p[:, 0], p[:, 1], "-o", ms=2, lw=1.3, label=name, color=COLORS[i % len(COLORS)])
@@ -117,12 +113,17 @@ def contour_lines(ax, X, Y, Z, **kw):
     A slider that redraws the same surface (a loss landscape, a decision boundary that
     did not move) pays for drawing the lines, not for tracing them again.
     """
-    from matplotlib.collections import PathCollection
-
     X, Y, Z = (np.ascontiguousarray(a, dtype=float) for a in (X, Y, Z))
     key = hashlib.blake2b(b"".join((str(X.shape).encode(), X.tobytes(), Y.tobytes(), Z.tobytes())),
                           digest_size=16).digest()
-    paths, colors, widths, styles = _trace_cached(key, X, Y, Z, kw)
+    return _add_traced(ax, _trace_cached(key, X, Y, Z, kw))
+
+
+def _add_traced(ax, traced):
+    """Add lines from :func:`_trace` to ``ax`` as one collection (as ``ax.contour`` draws them)."""
+    from matplotlib.collections import PathCollection
+
+    paths, colors, widths, styles = traced
     return ax.add_collection(PathCollection(paths, facecolors="none", edgecolors=colors, linewidths=widths,
                                             linestyles=styles), autolim=False)
 
@@ -149,7 +150,32 @@ def _scratch_axes():
 def _trace(X, Y, Z, kw):
     cs = _scratch_axes().contour(X, Y, Z, **kw)
     cs.remove()
-    return cs.get_paths(), cs.get_edgecolor(), cs.get_linewidth(), cs.get_linestyle()
+    # the dash patterns as given (get_linestyle() has them scaled by the line width already)
+    return cs.get_paths(), cs.get_edgecolor(), cs.get_linewidth(), getattr(cs, "_us_linestyles", cs.get_linestyle())
+
+
+def _round_up(n):
+    """The next round number ≥ n (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 × 10^k): steady axes under a slider."""
+    if not n > 0:
+        return 1.0
+    scale = 10.0 ** np.floor(np.log10(n))
+    return next(m * scale for m in (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10) if m * scale >= n * (1 - 1e-12))
+
+
+def _decades(values, floor=1e-12, low_step=1):
+    """Log-axis limits rounded out to whole decades (steady axes while a slider moves).
+
+    ``low_step=3`` rounds the lower end down to 1e-3, 1e-6, 1e-9...: a converging run lowers
+    its minimum by a decade every few steps, and the axis should not follow each one.
+    """
+    v = np.asarray(values, dtype=float)
+    v = v[np.isfinite(v)]
+    v = np.maximum(v, floor)
+    if v.size == 0:
+        return floor, 1.0
+    lo = max(low_step * np.floor(np.log10(v.min()) / low_step), np.floor(np.log10(floor)))
+    hi = np.ceil(np.log10(v.max()))
+    return 10.0 ** lo, 10.0 ** max(hi, lo + 1)
 
 
 # ======================================================================================
@@ -736,30 +762,6 @@ def draw_optimizer_race(data, axes):
         a.yaxis.set_minor_locator(_ticker.NullLocator())
         a.yaxis.set_major_formatter(_ticker.FuncFormatter(_plain_power))
     return axes
-
-
-def _round_up(n):
-    """The next round number ≥ n (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 × 10^k): steady axes under a slider."""
-    if not n > 0:
-        return 1.0
-    scale = 10.0 ** np.floor(np.log10(n))
-    return next(m * scale for m in (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10) if m * scale >= n * (1 - 1e-12))
-
-
-def _decades(values, floor=1e-12, low_step=1):
-    """Log-axis limits rounded out to whole decades (steady axes while a slider moves).
-
-    ``low_step=3`` rounds the lower end down to 1e-3, 1e-6, 1e-9...: a converging run lowers
-    its minimum by a decade every few steps, and the axis should not follow each one.
-    """
-    v = np.asarray(values, dtype=float)
-    v = v[np.isfinite(v)]
-    v = np.maximum(v, floor)
-    if v.size == 0:
-        return floor, 1.0
-    lo = max(low_step * np.floor(np.log10(v.min()) / low_step), np.floor(np.log10(floor)))
-    hi = np.ceil(np.log10(v.max()))
-    return 10.0 ** lo, 10.0 ** max(hi, lo + 1)
 
 
 def _plain_power(y, _pos=None):

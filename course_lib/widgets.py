@@ -273,7 +273,8 @@ def _rgba_png(canvas) -> bytes:
     """
     rgba = np.asarray(canvas.buffer_rgba())
     h, w, _ = rgba.shape
-    opaque = canvas.figure.patch.get_alpha() in (None, 1) and canvas.figure.patch.get_facecolor()[3] == 1
+    patch = canvas.figure.patch  # an opaque figure background makes every pixel opaque
+    opaque = patch.get_visible() and patch.get_alpha() in (None, 1) and patch.get_facecolor()[3] == 1
     channels = 3 if opaque else 4
     raw = np.empty((h, 1 + channels * w), np.uint8)
     raw[:, 0] = 0  # filter type "none" for every row

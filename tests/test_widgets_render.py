@@ -92,12 +92,14 @@ def test_title_shortcut_places_titles_where_matplotlib_does(setup):
     assert [t.get_position() for t in (ax.title, ax._left_title, ax._right_title)] == expected
 
 
-@pytest.mark.parametrize("transparent", [False, True])
+@pytest.mark.parametrize("transparent", [False, "alpha", "hidden"])
 def test_png_holds_exactly_the_canvas_pixels(transparent):
     w = widgets.LivePlot(lambda k: k, lambda k, ax: ax.plot([0, 1], [0, k]), {"k": widgets.int_slider(1, 1, 3, "k")})
-    if transparent:
+    if transparent == "alpha":
         w.fig.patch.set_alpha(0.0)
-        w.refresh()
+    elif transparent == "hidden":
+        w.fig.patch.set_visible(False)
+    w.refresh()
     img = Image.open(io.BytesIO(w.image.value))
     assert img.mode == ("RGBA" if transparent else "RGB")
     assert img.size == w._canvas.get_width_height()
@@ -130,3 +132,33 @@ def test_figure_texts_are_part_of_the_background_and_figure_legends_turn_reuse_o
     v.controls["k"].value = 2
     v.controls["k"].value = 1
     assert v.backgrounds_reused == 0
+
+
+def test_round_up_and_decades_give_steady_round_limits():
+    assert [float(plots._round_up(v)) for v in (5, 10, 11, 37, 51, 201, 300, 0)] == [5, 10, 12, 40, 60, 250, 300, 1]
+    assert plots._decades([0.03, 7.0]) == (0.01, 10.0)
+    assert plots._decades([2e-8, 5.0], low_step=3) == (1e-9, 10.0)
+    assert plots._decades([0.0, np.nan, 1.0]) == (1e-12, 1.0)  # clipped at the floor, NaN ignored
+    assert plots._decades([np.nan]) == (1e-12, 1.0)
+
+
+@pytest.mark.parametrize("kw", [dict(levels=12, cmap="Greys", linewidths=0.6),
+                                dict(levels=[0.5], colors=["C1"], linestyles=["--"], linewidths=1.8)])
+def test_contour_lines_draw_what_ax_contour_draws(kw):
+    plots.apply_style()
+    X, Y = np.meshgrid(np.linspace(-2, 2, 60), np.linspace(-1, 1, 40))
+    Z = 1 / (1 + np.exp(-(X ** 2 - 2 * Y + 0.3 * X * Y)))
+
+    def render(use_cache):
+        fig = Figure(figsize=(4, 3), dpi=80)
+        canvas = FigureCanvasAgg(fig)
+        ax = fig.subplots()
+        (plots.contour_lines if use_cache else type(ax).contour)(ax, X, Y, Z, **kw)
+        ax.set_xlim(-2, 2)
+        ax.set_ylim(-1, 1)
+        canvas.draw()
+        return np.asarray(canvas.buffer_rgba()).copy()
+
+    expected = render(False)
+    np.testing.assert_array_equal(render(True), expected)
+    np.testing.assert_array_equal(render(True), expected)  # the second call reuses the traced lines
