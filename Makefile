@@ -72,7 +72,7 @@ notebooks: setup
 	$(PYTEST) $(NBVAL) --nbval-lax chapters
 
 lint: setup
-	$(VENV)/bin/ruff check course_lib tests solutions chapters
+	$(VENV)/bin/ruff check course_lib tests benchmarks solutions chapters
 
 student: setup
 	$(PY) -m course_lib.student

@@ -114,10 +114,10 @@ def bench_run_all(repeats=3, slider_values=40):
             runs.append((k, setup, rest))
             if rows:
                 sliders += [{"notebook": path.stem, **row} for row in rows]
-        med = lambda j: statistics.median(x[j] for x in runs)  # noqa: E731
+        kernel_s, setup_s, cells_s = (statistics.median(x[j] for x in runs) for j in range(3))
         total = statistics.median(sum(x) for x in runs)
-        results.append({"notebook": f"{path.parent.name}/{path.name}", "kernel_s": med(0), "setup_s": med(1),
-                        "cells_s": med(2), "total_s": total})
+        results.append({"notebook": f"{path.parent.name}/{path.name}", "kernel_s": kernel_s, "setup_s": setup_s,
+                        "cells_s": cells_s, "total_s": total})
         print(f"  {path.parent.name}/{path.name}: {total:.1f} s", flush=True)
     return results, sliders
 
