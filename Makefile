@@ -52,7 +52,7 @@ lab-zh: setup $(ZH_STAMP)
 	$(LAB_CMD) --LabApp.app_settings_dir=$(CURDIR)/build/lab-zh
 
 test: setup
-	$(PY) -m course_lib.student --check
+	$(PY) -m course_lib.build.student --check
 	$(MAKE) --no-print-directory lint
 	$(PYTEST) -m "not browser" tests
 	$(MAKE) --no-print-directory notebooks
@@ -64,7 +64,7 @@ unit: setup
 # JupyterLab + Chromium (tests/test_browser.py): one server and one browser for the module, so no xdist.
 # Skipped, with the reason printed, where there is no Chromium; NN_OPT_LAB_REQUIRE_BROWSER=1 (CI) fails instead.
 browser: setup
-	@$(PY) -m course_lib.handouts fetch >/dev/null || echo "(the offline-handout browser test needs these assets)"
+	@$(PY) -m course_lib.build.handouts fetch >/dev/null || echo "(the offline-handout browser test needs these assets)"
 	$(PY) -m pytest -q -rs -p no:cacheprovider -m browser tests/test_browser.py
 
 notebooks: setup
@@ -75,21 +75,21 @@ lint: setup
 	$(VENV)/bin/ruff check course_lib tests benchmarks solutions chapters
 
 student: setup
-	$(PY) -m course_lib.student
+	$(PY) -m course_lib.build.student
 
 solutions: setup
-	$(PY) -m course_lib.notebooks execute
-	$(PY) -m course_lib.student
+	$(PY) -m course_lib.build.notebooks execute
+	$(PY) -m course_lib.build.student
 
 # Offline handouts from the executed solutions (course_lib/handouts.py); reveal.js and MathJax come from npm.
 slides: setup
-	$(PY) -m course_lib.handouts slides
+	$(PY) -m course_lib.build.handouts slides
 
 html: setup
-	$(PY) -m course_lib.handouts html
+	$(PY) -m course_lib.build.handouts html
 
 handouts: setup
-	$(PY) -m course_lib.handouts all
+	$(PY) -m course_lib.build.handouts all
 
 # Build artefacts only. Never a notebook, not even .ipynb_checkpoints (a student's "revert" copies).
 clean:

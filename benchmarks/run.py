@@ -29,7 +29,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
-from course_lib.notebooks import chapter_notebooks, solution_notebooks  # noqa: E402
+from course_lib.build.notebooks import chapter_notebooks, solution_notebooks  # noqa: E402
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 

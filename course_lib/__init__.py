@@ -29,7 +29,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 _state = {"seed": None}
 
 if os.environ.get("NN_OPT_LAB_OFFLINE") == "1":  # test runs: prove nothing reaches the network
-    from . import _offline
+    from .build import _offline
 
     _offline.install()
 
@@ -72,9 +72,9 @@ def setup(seed: int = SEED, *, plots: bool = True) -> int:
     if "tensorflow" in sys.modules:
         _seed_tf(sys.modules["tensorflow"], seed)
     if plots:
-        from . import plots as _plots
+        from .figures import _axes
 
-        _plots.apply_style()
+        _axes.apply_style()
     return seed
 
 

@@ -15,7 +15,6 @@ import numpy as np
 
 from ._cache import lru_cache
 from ._validate import as_float as _as_float
-from ._validate import flag as _flag
 from ._validate import integer as _int
 
 __all__ = ["sigmoid", "tanh", "relu", "leaky_relu", "prelu", "rrelu", "elu", "softplus", "softsign",
@@ -24,12 +23,6 @@ __all__ = ["sigmoid", "tanh", "relu", "leaky_relu", "prelu", "rrelu", "elu", "so
            "train_mlp", "gradient_norms", "gradient_norm_table", "dead_relu_sweep", "zero_centred_comparison",
            "properties_table", "compare_with_keras", "relative_cost"]
 
-#: The ten activations of the chapter, in the order the notes present them.
-NAMES = ("sigmoid", "tanh", "relu", "leaky_relu", "prelu", "rrelu", "elu", "softplus", "softsign", "softmax")
-
-#: The one tunable parameter of each function (name, default), for sliders.
-PARAMETERS = {"leaky_relu": ("negative_slope", 0.2), "prelu": ("alpha", 0.25), "elu": ("alpha", 1.0),
-              "rrelu": ("upper", 1 / 3)}
 
 
 def _check_param(value, name, *, low=None, allow_array=False):
@@ -77,217 +70,26 @@ def _numbers(values, name, *, low=None):
     return out
 
 
-def sigmoid(x):
-    """Logistic sigmoid σ(x) = 1 / (1 + e^{-x}), range (0, 1).
-
-    Computed as ``1/(1+e^{-|x|})`` or ``e^{-|x|}/(1+e^{-|x|})`` by the sign of x, so the
-    exponential never overflows.
-    """
-    x = _as_float(x)
-    e = np.exp(-np.abs(x))
-    return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(x.dtype, copy=False)
-
-
-def tanh(x):
-    """Hyperbolic tangent tanh(x) = (e^x − e^{-x}) / (e^x + e^{-x}) = 2σ(2x) − 1, range (−1, 1)."""
-    x = _as_float(x)
-    return np.tanh(x)
-
-
-def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
-    """Rectified linear unit, with Keras' optional slope, ceiling and threshold.
-
-    f(x) = x for threshold < x (clipped at ``max_value`` if given),
-    f(x) = negative_slope · (x − threshold) for x ≤ threshold.
-    With the defaults: max(x, 0) (Nair & Hinton, 2010).
-    """
-    x = _as_float(x)
-    negative_slope = _check_param(negative_slope, "negative_slope", low=0.0)
-    threshold = _check_param(threshold, "threshold")
-    if max_value is not None:
-        max_value = _check_param(max_value, "max_value", low=0.0)
-    if not negative_slope and max_value is None and threshold == 0.0:
-        return np.maximum(x, 0.0).astype(x.dtype, copy=False)  # the common case, one vectorised pass
-    y = np.where(x > threshold, x, 0.0)
-    if max_value is not None:
-        y = np.clip(y, 0.0, max_value)
-    if negative_slope:
-        y = y - negative_slope * np.maximum(threshold - x, 0.0)
-    return y.astype(x.dtype, copy=False)
-
-
-def leaky_relu(x, negative_slope=0.2):
-    """Leaky ReLU: f(x) = x for x > 0, ``negative_slope``·x otherwise (Maas et al., 2013).
-
-    Keras accepts a negative slope; we refuse it, since it would make f non-monotonic.
-    """
-    x = _as_float(x)
-    negative_slope = _check_param(negative_slope, "negative_slope", low=0.0)
-    if negative_slope <= 1.0:  # then max(x, a·x) is the same function, in one vectorised pass
-        return np.maximum(x, negative_slope * x).astype(x.dtype, copy=False)
-    return np.where(x > 0, x, negative_slope * x).astype(x.dtype, copy=False)
-
-
-def prelu(x, alpha):
-    """Parametric ReLU: f(x) = x for x > 0, α·x otherwise, α learned (He et al., 2015).
-
-    Keras has it only as the ``PReLU`` layer; this is that layer's call with its
-    ``alpha`` weight given, broadcast against ``x`` (one α per channel is usual).
-    """
-    x = _as_float(x)
-    alpha = _check_param(alpha, "alpha", allow_array=True)
-    try:
-        np.broadcast_shapes(np.shape(alpha), x.shape)
-    except ValueError:
-        raise ValueError(f"alpha of shape {np.shape(alpha)} does not broadcast against x of shape {x.shape}") from None
-    return np.where(x > 0, x, alpha * x).astype(x.dtype, copy=False)
-
-
-def _rrelu_slopes(shape, lower, upper, training, seed):
-    if not training:
-        return (lower + upper) / 2.0
-    return np.random.default_rng(seed).uniform(lower, upper, size=shape)
-
-
-def rrelu(x, lower=1 / 8, upper=1 / 3, training=False, seed=None):
-    """Randomized leaky ReLU (Xu et al., 2015, "Empirical Evaluation of Rectified Activations").
-
-    f(x) = x for x > 0, a·x otherwise, with a ~ U(lower, upper) drawn per element in
-    training and fixed to the mean (lower + upper)/2 in inference. TensorFlow has no
-    RReLU; the defaults are PyTorch's ``nn.RReLU`` (the paper's 1/8 and 1/3).
-
-    Parameters
-    ----------
-    training : bool
-        Draw random slopes (True) or use the mean slope (False).
-    seed : int, optional
-        Seed of the slopes drawn in training; the same seed gives the same slopes, so
-        ``derivative("rrelu", x, training=True, seed=s)`` matches the forward pass.
-    """
-    x = _as_float(x)
-    lower = _check_param(lower, "lower", low=0.0)
-    upper = _check_param(upper, "upper", low=0.0)
-    if lower > upper:
-        raise ValueError(f"lower must be <= upper, got lower={lower} > upper={upper}")
-    training, seed = _flag(training, "training"), _seed(seed)
-    a = _rrelu_slopes(x.shape, lower, upper, training, seed)
-    return np.where(x > 0, x, a * x).astype(x.dtype, copy=False)
-
-
-def elu(x, alpha=1.0):
-    """Exponential linear unit: f(x) = x for x > 0, α(e^x − 1) otherwise (Clevert et al., 2016)."""
-    x = _as_float(x)
-    alpha = _check_param(alpha, "alpha", low=0.0)
-    return np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0.0))).astype(x.dtype, copy=False)
-
-
-def softplus(x):
-    """Softplus: f(x) = ln(1 + e^x), a smooth ReLU; computed as ``logaddexp(0, x)`` (no overflow)."""
-    x = _as_float(x)
-    with np.errstate(invalid="ignore"):  # nan in, nan out (quietly, as TensorFlow)
-        return np.logaddexp(0.0, x).astype(x.dtype, copy=False)
-
-
-def softsign(x):
-    """Softsign: f(x) = x / (1 + |x|), range (−1, 1), tails decay polynomially."""
-    x = _as_float(x)
-    with np.errstate(invalid="ignore"):  # ±inf / inf: the limit ±1 is put back below
-        y = x / (1.0 + np.abs(x))
-    return np.where(np.isinf(x), np.sign(x), y).astype(x.dtype, copy=False)
-
-
-def softmax(x, axis=-1):
-    """Softmax along ``axis``: softmax(x)_i = e^{x_i} / Σ_j e^{x_j}.
-
-    The maximum is subtracted first (it cancels in the ratio), so no exponential overflows.
-    """
-    x = _as_float(x)
-    if x.ndim == 0:
-        raise ValueError("x must have at least one dimension for softmax, got a scalar")
-    if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)) or not -x.ndim <= axis < x.ndim:
-        raise ValueError(f"axis must be an integer in [{-x.ndim}, {x.ndim - 1}], got {axis!r}")
-    if x.shape[axis] == 0:  # nothing to normalise (np.max would fail on the empty axis)
-        return x.copy()
-    with np.errstate(over="ignore"):  # (-1e308) - 1e308 = -inf, and exp(-inf) = 0 is right
-        z = x - np.max(x, axis=axis, keepdims=True)
-    e = np.exp(z)
-    return e / np.sum(e, axis=axis, keepdims=True)
-
-
-def derivative(name, x, **params):
-    """The derivative of activation ``name`` at ``x`` (same shape as ``x``).
-
-    For ``"softmax"`` it is the Jacobian over ``axis`` (default −1): for an input of shape
-    ``(..., n)`` the result has shape ``(..., n, n)`` with J_ij = s_i (δ_ij − s_j).
-
-    At kinks the value matches TensorFlow's gradient: ReLU'(0) = 0, LeakyReLU'(0) = slope,
-    ELU'(0) = α, RReLU'(0) = its slope.
-
-    Parameters
-    ----------
-    name : str
-        One of :data:`NAMES`.
-    x : array_like
-    **params
-        The function's own parameters (e.g. ``negative_slope=0.1``).
-    """
-    _choice(name, "name", NAMES)
-    xa = _as_float(x)
-    empty = xa.reshape(-1)[:0]  # validates the parameters without computing anything
-    if name == "sigmoid":
-        _no_params(name, params)
-        s = sigmoid(xa)
-        return s * (1 - s)
-    if name == "tanh":
-        _no_params(name, params)
-        return 1 - np.tanh(xa) ** 2
-    if name == "relu":
-        relu(empty, **params)
-        slope = params.get("negative_slope", 0.0)
-        thr = params.get("threshold", 0.0)
-        mx = params.get("max_value")
-        d = np.where(xa > thr, 1.0, slope)
-        if mx is not None:
-            d = np.where(xa > thr, np.where(xa < mx, 1.0, 0.0), d)
-        return d.astype(xa.dtype, copy=False)
-    if name == "leaky_relu":
-        leaky_relu(empty, **params)
-        return np.where(xa > 0, 1.0, params.get("negative_slope", 0.2)).astype(xa.dtype, copy=False)
-    if name == "prelu":
-        if "alpha" not in params:
-            raise ValueError("alpha is required for prelu's derivative")
-        prelu(xa, **params)
-        return np.where(xa > 0, 1.0, params["alpha"]).astype(xa.dtype, copy=False)
-    if name == "rrelu":
-        rrelu(empty, **params)
-        lower, upper = params.get("lower", 1 / 8), params.get("upper", 1 / 3)
-        a = _rrelu_slopes(xa.shape, lower, upper, params.get("training", False), params.get("seed"))
-        return np.where(xa > 0, 1.0, a).astype(xa.dtype, copy=False)
-    if name == "elu":
-        alpha = _check_param(params.pop("alpha", 1.0), "alpha", low=0.0)
-        _no_params(name, params)
-        return np.where(xa > 0, 1.0, alpha * np.exp(np.minimum(xa, 0.0))).astype(xa.dtype, copy=False)
-    if name == "softplus":
-        _no_params(name, params)
-        return sigmoid(xa)
-    if name == "softsign":
-        _no_params(name, params)
-        return (1.0 / (1.0 + np.abs(xa))) ** 2
-    # softmax: Jacobian over the chosen axis, which is moved last
-    axis = params.pop("axis", -1)
-    _no_params(name, params)
-    s = np.moveaxis(softmax(xa, axis=axis), axis, -1)
-    return s[..., :, None] * (np.eye(s.shape[-1], dtype=s.dtype) - s[..., None, :])
-
-
-def _no_params(name, params):
-    if params:
-        raise ValueError(f"{name} takes no parameter, got {sorted(params)}")
+from .nn.activations import (  # noqa: E402  the formulas moved to nn/activations.py
+    NAMES,
+    PARAMETERS,
+    derivative,
+    elu,
+    get,
+    leaky_relu,
+    prelu,
+    relu,
+    rrelu,
+    sigmoid,
+    softmax,
+    softplus,
+    softsign,
+    tanh,
+)
 
 
 def _apply(name, x, **params):
-    _choice(name, "name", NAMES)
-    return globals()[name](x, **params)
+    return get(name)(x, **params)
 
 
 # --------------------------------------------------------------------------------------

@@ -125,123 +125,8 @@ def _readonly(*arrays):
 # --------------------------------------------------------------------------------------
 
 
-def l1_loss(w) -> np.floating:
-    r"""L1 norm of a weight array, :math:`\sum_i |w_i|`.
-
-    The penalty of ``keras.regularizers.L1(l1)`` is ``l1 * l1_loss(w)``. Its gradient,
-    ``sign(w)``, has the same size for every weight, so small weights are pushed all the
-    way to zero: L1 makes a model sparse (Tibshirani, "Regression shrinkage and selection
-    via the lasso", J. R. Stat. Soc. B 1996).
-
-    Parameters
-    ----------
-    w : array_like of real numbers
-        Any shape; integers are read as float64.
-
-    Returns
-    -------
-    numpy floating scalar
-        Of ``w``'s floating dtype (float32 stays float32, as in TensorFlow).
-    """
-    a = _real_array(w, "w")
-    return a.dtype.type(np.sum(np.abs(a)))
-
-
-def l2_loss(w) -> np.floating:
-    r"""Half the squared L2 norm, :math:`\tfrac12\sum_i w_i^2`, exactly as ``tf.nn.l2_loss``.
-
-    The course's penalty is ``REGULARIZER * sum(tf.nn.l2_loss(w) for w in weights)``.
-    Keras' ``keras.regularizers.L2(l2)`` has no one-half: ``L2(l2)(w) = l2 * sum(w**2)``,
-    so the course's ``0.03 * l2_loss`` is ``L2(0.015)``. Its gradient is ``w`` itself:
-    large weights shrink fast, small ones slowly, and almost none reaches zero (weight
-    decay; Krogh & Hertz, "A simple weight decay can improve generalization", NIPS 1991).
-
-    Parameters
-    ----------
-    w : array_like of real numbers
-        Any shape; integers are read as float64.
-
-    Returns
-    -------
-    numpy floating scalar
-        Of ``w``'s floating dtype.
-    """
-    a = _real_array(w, "w")
-    return a.dtype.type(np.sum(a * a) / 2)
-
-
-def _weight_list(weights):
-    if isinstance(weights, np.ndarray) or np.isscalar(weights):
-        return [_real_array(weights, "weights")]
-    if not isinstance(weights, (list, tuple)):
-        raise TypeError(f"weights must be an array or a list of arrays, got {type(weights).__name__}")
-    if not weights:
-        raise ValueError("weights must hold at least one array")
-    return [_real_array(w, "weights") for w in weights]
-
-
-def penalty(weights, lam: float, kind: str = "l2") -> float:
-    r"""The regularisation term added to the loss, :math:`\lambda \sum_k \mathrm{loss}(w_k)`.
-
-    ``kind="l2"`` uses :func:`l2_loss` (the course's ``tf.nn.l2_loss``), ``kind="l1"`` uses
-    :func:`l1_loss`. Biases are not regularised (the course passes only ``w1`` and ``w2``).
-
-    Parameters
-    ----------
-    weights : array or list of arrays
-        The weight matrices to penalise.
-    lam : float
-        The regularisation strength λ (the course's ``REGULARIZER``), ``>= 0``.
-    kind : {"l2", "l1"}
-
-    Returns
-    -------
-    float
-    """
-    lam = _number(lam, "lam", low=0.0)
-    kind = _kind(kind)
-    ws = _weight_list(weights)
-    f = l2_loss if kind == "l2" else l1_loss
-    return lam * float(sum(float(f(w)) for w in ws))
-
-
-def regularized_mse(y_true, y_pred, weights, lam: float, kind: str = "l2") -> float:
-    r"""The course's regularised loss: ``mean((y_true - y_pred)**2) + lam * sum(loss(w))``.
-
-    .. math:: J = \frac1n\sum_i (y_i - \hat y_i)^2 + \lambda \sum_k \tfrac12\lVert w_k\rVert_2^2
-
-    (with ``kind="l1"`` the second term is :math:`\lambda\sum_k\lVert w_k\rVert_1`).
-
-    Parameters
-    ----------
-    y_true, y_pred : array_like
-        Same shape.
-    weights : array or list of arrays
-    lam : float
-        λ ``>= 0``.
-    kind : {"l2", "l1"}
-    """
-    yt = _real_array(y_true, "y_true")
-    yp = _real_array(y_pred, "y_pred")
-    if yt.shape != yp.shape:
-        raise ValueError(f"y_pred must have the shape of y_true {yt.shape}, got {yp.shape}")
-    if yt.size == 0:
-        raise ValueError("y_true must not be empty")
-    return float(np.mean((yt.astype(np.float64) - yp) ** 2)) + penalty(weights, lam, kind)
-
-
-def soft_threshold(w, t: float) -> np.ndarray:
-    r"""The proximal step of an L1 penalty: :math:`\mathrm{sign}(w)\max(|w| - t, 0)`.
-
-    Taking ``w - lr * grad(mse)`` and then ``soft_threshold(., lr * lam)`` minimises the
-    L1-penalised loss exactly as ISTA does (Daubechies, Defrise & De Mol 2004); unlike the
-    sub-gradient ``lam * sign(w)`` that TensorFlow's autodiff gives, it sets weights to
-    *exactly* zero.
-    """
-    a = _real_array(w, "w")
-    t = _number(t, "t", low=0.0)
-    return np.sign(a) * np.maximum(np.abs(a) - t, 0)
-
+from .nn.callbacks import early_stopping_epoch  # noqa: E402  moved to nn/
+from .nn.regularizers import l1_loss, l2_loss, penalty, regularized_mse, soft_threshold  # noqa: E402
 
 # --------------------------------------------------------------------------------------
 # 1-D polynomial regression: capacity, under- and over-fitting
@@ -936,24 +821,7 @@ def course_spread_rows(n_seeds: int = 20, lrs: tuple = (0.01, 0.005)):
     return rows
 
 
-def format_table(rows, headers, fmt: str = "{:.5g}") -> str:
-    """Rows as an aligned text table; ``None`` prints as ``-``, numbers with ``fmt``."""
-    if not isinstance(fmt, str):
-        raise TypeError(f"fmt must be a format string such as '{{:.5g}}', got {fmt!r}")
-    if isinstance(headers, (str, bytes)) or not isinstance(headers, (tuple, list)):
-        raise TypeError(f"headers must be a list of column titles, got {headers!r}")
-    if isinstance(rows, (str, bytes)) or not isinstance(rows, (tuple, list)) or any(
-            isinstance(r, (str, bytes)) or not isinstance(r, (tuple, list)) or len(r) != len(headers) for r in rows):
-        raise TypeError(f"rows must be a list of rows of len(headers) = {len(headers)} values, got {rows!r}")
-    cells = [[str(h) for h in headers]]
-    for r in rows:
-        cells.append(["-" if v is None else (fmt.format(v) if isinstance(v, (float, np.floating)) else str(v))
-                      for v in r])
-    widths = [max(len(c[i]) for c in cells) for i in range(len(headers))]
-    lines = ["  ".join(c[i].rjust(widths[i]) for i in range(len(headers))) for c in cells]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(lines)
-
+from .tables import format_table  # noqa: E402  moved to tables.py
 
 # --------------------------------------------------------------------------------------
 # remedies, each shown with a run
@@ -1157,47 +1025,6 @@ def noisy_dots(n_train: int = 40, flip: float = 0.2, seed: int = SEED):
     mask = np.random.default_rng(seed).random(len(y)) < flip
     y[mask] = 1 - y[mask]
     return (x[:n_train], y[:n_train]), (x[n_train:], y[n_train:])
-
-
-def early_stopping_epoch(val_loss, patience: int = 0, min_delta: float = 0.0):
-    """Where ``keras.callbacks.EarlyStopping(monitor="val_loss", mode="min")`` stops.
-
-    Keras' rule: after each epoch, a loss below ``best - min_delta`` becomes the new best
-    and resets the wait; otherwise the wait grows, and training stops at the epoch where
-    it reaches ``patience`` (so ``patience`` epochs after the best one). Like Keras
-    (``keras.ops.less`` on Python floats), the comparison is made in float32. With
-    ``restore_best_weights=True`` the model returned is the one of the best epoch.
-
-    Parameters
-    ----------
-    val_loss : 1-D array_like
-        The validation loss after each epoch.
-    patience : int
-        Epochs without improvement to wait, ``>= 0``.
-    min_delta : float
-        The smallest decrease counted as an improvement, ``>= 0``.
-
-    Returns
-    -------
-    stopped_epoch : int or None
-        The (0-based) epoch after which training stops; ``None`` if it never stops early.
-    best_epoch : int
-        The epoch with the best loss seen up to the stop.
-    """
-    v = _real_array(val_loss, "val_loss")
-    if v.ndim != 1 or v.size == 0:
-        raise ValueError(f"val_loss must be a non-empty 1-D sequence of numbers, got shape {v.shape}")
-    patience = _integer(patience, "patience", low=0)
-    min_delta = _number(min_delta, "min_delta", low=0.0)
-    best, best_epoch, wait = np.inf, 0, 0
-    for epoch, current in enumerate(v):
-        wait += 1
-        if np.float32(current + min_delta) < np.float32(best):  # below best - min_delta; float32 like keras.ops.less
-            best, best_epoch, wait = current, epoch, 0
-            continue
-        if wait >= patience and epoch > 0:
-            return epoch, best_epoch
-    return None, best_epoch
 
 
 #: Initialisation seeds of the early-stopping runs (the data's label noise always uses SEED).

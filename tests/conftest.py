@@ -6,7 +6,7 @@ os.environ["NN_OPT_LAB_OFFLINE"] = "1"  # inherited by subprocesses and notebook
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("MPLBACKEND", "Agg")
 
-from course_lib import _offline  # noqa: E402
+from course_lib.build import _offline  # noqa: E402
 
 _offline.install()
 

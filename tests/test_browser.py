@@ -32,8 +32,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from course_lib import handouts
-from course_lib.notebooks import ROOT, chapter_notebooks, solution_notebooks
+from course_lib.build import handouts
+from course_lib.build.notebooks import ROOT, chapter_notebooks, solution_notebooks
 
 pytestmark = pytest.mark.browser
 

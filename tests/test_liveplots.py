@@ -13,7 +13,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from course_lib.notebooks import solution_notebooks
+from course_lib.build.notebooks import solution_notebooks
 
 PROBE = r'''
 import gc, json

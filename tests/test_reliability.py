@@ -9,8 +9,8 @@ import sys
 
 import pytest
 
-from course_lib import _offline
-from course_lib.notebooks import ROOT, execute, solution_notebooks, text_outputs
+from course_lib.build import _offline
+from course_lib.build.notebooks import ROOT, execute, solution_notebooks, text_outputs
 
 TEST_NET = ("192.0.2.1", 80)  # RFC 5737 documentation address: never a real host
 
@@ -35,7 +35,7 @@ def test_offline_guard_reaches_notebook_kernels():
     """A process that inherits the variable (as nbval's kernels do) is guarded once it imports course_lib."""
     code = ("import socket, course_lib\n"
             "try:\n    socket.create_connection(('192.0.2.1', 80), timeout=0.5)\n"
-            "except course_lib._offline.NetworkBlocked:\n    print('blocked')\n")
+            "except course_lib.build._offline.NetworkBlocked:\n    print('blocked')\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          env={**os.environ, "NN_OPT_LAB_OFFLINE": "1"}, check=True)
     assert out.stdout.strip() == "blocked"

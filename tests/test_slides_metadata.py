@@ -24,8 +24,8 @@ import unicodedata
 import nbformat
 import pytest
 
-from course_lib import handouts
-from course_lib.notebooks import solution_notebooks
+from course_lib.build import handouts
+from course_lib.build.notebooks import solution_notebooks
 
 # None (no slide_type) or "" (what JupyterLab's property inspector may store for its "-"): continue the slide.
 SLIDE_TYPES = {"slide", "subslide", "fragment", "skip", "notes", None, ""}

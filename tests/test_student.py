@@ -6,8 +6,8 @@ import shutil
 import nbformat
 import pytest
 
-from course_lib import student
-from course_lib.notebooks import ROOT
+from course_lib.build import student
+from course_lib.build.notebooks import ROOT
 
 SOLUTION = '''import numpy as np
 

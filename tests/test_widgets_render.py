@@ -8,7 +8,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image
 
-from course_lib import plots, widgets
+from course_lib import widgets
+from course_lib.figures import _axes as plots
 from course_lib.widgets import _place_titles
 
 

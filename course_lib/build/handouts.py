@@ -2,13 +2,13 @@
 
 Usage (the Makefile's ``make slides`` / ``make html`` / ``make handouts``)::
 
-    python -m course_lib.handouts fetch               # npm: reveal.js, MathJax 2, require.js, jQuery -> build/npm/
-    python -m course_lib.handouts slides [NB...]      # build/slides/NN_x.slides.html (+ _static/, index.html)
-    python -m course_lib.handouts html [NB...]        # build/html/NN_x.html (+ _static/, index.html)
-    python -m course_lib.handouts all                 # both
+    python -m course_lib.build.handouts fetch               # npm: reveal.js, MathJax 2, require.js, jQuery -> build/npm/
+    python -m course_lib.build.handouts slides [NB...]      # build/slides/NN_x.slides.html (+ _static/, index.html)
+    python -m course_lib.build.handouts html [NB...]        # build/html/NN_x.html (+ _static/, index.html)
+    python -m course_lib.build.handouts all                 # both
 
 The pages are made from the executed solutions as committed (nothing is re-run), one per
-notebook of :func:`course_lib.notebooks.solution_notebooks`. Every file a page loads is
+notebook of :func:`course_lib.build.notebooks.solution_notebooks`. Every file a page loads is
 copied next to it into ``_static/`` from the npm packages fetched into ``build/npm/``
 (never committed), so ``build/slides/`` or ``build/html/`` can be copied to a USB stick
 and opened by double-click with the network cut: no CDN. The build fails when a page
@@ -277,7 +277,7 @@ def build(kind: str, notebooks=None, out_dir: Path | str | None = None, *, build
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m course_lib.handouts", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m course_lib.build.handouts", description=__doc__.splitlines()[0])
     parser.add_argument("what", choices=["fetch", "slides", "html", "all"])
     parser.add_argument("notebooks", nargs="*", type=Path, help="default: every solution notebook")
     args = parser.parse_args(argv)

@@ -2,8 +2,8 @@
 
 Usage::
 
-    python -m course_lib.notebooks list               # every solution notebook, in chapter order
-    python -m course_lib.notebooks execute [PATH...]  # run in place, keep outputs (default: all solutions)
+    python -m course_lib.build.notebooks list               # every solution notebook, in chapter order
+    python -m course_lib.build.notebooks execute [PATH...]  # run in place, keep outputs (default: all solutions)
 
 Executing normalises the saved file (see :func:`normalize`): re-running an unchanged
 notebook gives an unchanged file.
@@ -20,7 +20,7 @@ from pathlib import Path
 __all__ = ["ROOT", "solution_notebooks", "chapter_notebooks", "execute", "normalize", "text_outputs", "main"]
 
 #: The repository root (the folder holding ``course_lib/``).
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _sorted(folder: Path) -> list[Path]:
@@ -128,7 +128,7 @@ def text_outputs(nb) -> list[str]:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m course_lib.notebooks", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m course_lib.build.notebooks", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="cmd", required=True)
     sub.add_parser("list", help="print the solution notebooks in chapter order")
     ex = sub.add_parser("execute", help="execute notebooks in place (default: every solution)")

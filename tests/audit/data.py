@@ -1,0 +1,35 @@
+"""Valid calls for the bad-input audit of ``course_lib.data`` (see tests/test_api_audit.py)."""
+
+import numpy as np  # noqa: F401
+
+from ._common import (  # noqa: F401
+    ALL,
+    NOT_BROADCASTABLE,
+    C,
+    M,
+    _each,
+    _extra_row,
+    _first_row,
+    _vector_target,
+    fx,
+    mod,
+    small_model,
+)
+
+MODULE = "data"
+
+
+def calls():
+    return {
+        "dots": lambda: C(n=10, seed=2),
+        "yogurt": lambda: C(n=8, seed=1),
+        "iris": lambda: C(shuffle_seed=116, n_train=120),
+        "iris_raw": lambda: C(),
+        "data_path": lambda: C("dot.csv"),
+    }
+
+
+#: name -> the (argument, change) pairs that must raise: arguments meant to match, changed alone
+MATCHING = {
+
+}

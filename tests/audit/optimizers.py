@@ -1,0 +1,69 @@
+"""Valid calls for the bad-input audit of ``course_lib.optimizers`` (see tests/test_api_audit.py)."""
+
+import numpy as np  # noqa: F401
+
+from ._common import (  # noqa: F401
+    ALL,
+    NOT_BROADCASTABLE,
+    C,
+    M,
+    _each,
+    _extra_row,
+    _first_row,
+    _vector_target,
+    fx,
+    mod,
+    small_model,
+)
+
+MODULE = "optimizers"
+
+
+def calls():
+    O = mod("optimizers")
+    w, m, g = np.array([1.0, -2.0]), np.array([0.1, 0.0]), np.array([0.5, -0.5])
+
+    def step(make):
+        return lambda: M(make, "apply_gradients", [(np.array([0.5, -0.5]), np.array([1.0, -2.0]))])
+
+    out = {
+        "Optimizer": lambda: C(0.1),
+        "SGD": lambda: C(learning_rate=0.1, momentum=0.9, nesterov=True),
+        "Adagrad": lambda: C(learning_rate=0.1, initial_accumulator_value=0.1, epsilon=1e-7),
+        "Adadelta": lambda: C(learning_rate=1.0, rho=0.95, epsilon=1e-7),
+        "RMSprop": lambda: C(learning_rate=0.01, rho=0.9, momentum=0.5, epsilon=1e-7, centered=True),
+        "Adam": lambda: C(learning_rate=0.01, beta_1=0.9, beta_2=0.999, epsilon=1e-7, amsgrad=True),
+        "Nadam": lambda: C(learning_rate=0.01, beta_1=0.9, beta_2=0.999, epsilon=1e-7),
+        "CourseSGDM": lambda: C(learning_rate=0.1, beta=0.9),
+        "CourseAdagrad": lambda: C(learning_rate=0.1, epsilon=0.0, flush_to_zero=True),
+        "CourseRMSProp": lambda: C(learning_rate=0.1, beta=0.9, epsilon=0.0, flush_to_zero=True),
+        "CourseAdam": lambda: C(learning_rate=0.1, beta_1=0.9, beta_2=0.999, epsilon=0.0, bias_correction=True,
+                                flush_to_zero=True),
+        "Optimizer.current_learning_rate": lambda: M(lambda: O.SGD(lambda s: 0.1 / (1 + s)),
+                                                     "current_learning_rate", 3),
+        "get": lambda: C("adam", 0.01, course=False, beta_1=0.8),
+        "sgd_momentum_step": lambda: C(w, m, g, learning_rate=0.01, momentum=0.9, nesterov=False),
+        "ema_momentum_step": lambda: C(w, m, g, learning_rate=0.1, beta=0.9),
+        "adam_step": lambda: C(w, m, m ** 2, g, 1, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7),
+        "Surface": lambda: C("q", lambda a, b: a * a + b * b, lambda a, b: np.array([2 * a, 2 * b]), (1.0, 1.0),
+                             (-2.0, 2.0), (-2.0, 2.0), (0.0, 0.0), "f = x² + y²", preset={}),
+        "trajectory": lambda: C(O.SGD(0.1), lambda a, b: np.array([2 * a, 2 * b]), (1.0, 1.0), 5, limit=1e6),
+        "race": lambda: C(surface="quadratic", names=("SGD", "Adam"), lr=0.1, lr_adaptive=0.1, momentum=0.9,
+                          beta_1=0.9, beta_2=0.999, rho=0.9, steps=5),
+        "adam_effective_step": lambda: C(steps=5, beta_1=0.9, beta_2=0.999, bias_correction=False),
+        "rotated_quadratic": lambda: C(dim=3, condition=10.0, seed=0),
+        "tuned_race": lambda: C(dim=3, condition=10.0, steps=5, seed=0, n_lrs=2),
+        "compare_with_keras": lambda: C(steps=2, seed=0),
+    }
+    for name in ("SGD", "Adagrad", "Adadelta", "RMSprop", "Adam", "Nadam", "CourseSGDM", "CourseAdagrad",
+                 "CourseRMSProp", "CourseAdam"):
+        out[f"{name}.apply_gradients"] = step(lambda n=name: getattr(O, n)(0.01))
+    return out
+
+
+#: name -> the (argument, change) pairs that must raise: arguments meant to match, changed alone
+MATCHING = {
+    "sgd_momentum_step": _each(("w", "m", "g")),
+    "ema_momentum_step": _each(("w", "m", "g")),
+    "adam_step": _each(("w", "m", "v", "g")),
+}
