@@ -127,8 +127,8 @@ def bench_import(repeats=5):
         out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
         return json.loads(out.stdout.strip().splitlines()[-1])
 
-    lib = [once("import time,sys,json;t=time.perf_counter();import course_lib, course_lib.activations, "
-                "course_lib.widgets, course_lib.plots;print(json.dumps([time.perf_counter()-t, "
+    lib = [once("import time,sys,json;t=time.perf_counter();import course_lib, course_lib.nn.activations, "
+                "course_lib.widgets, course_lib.figures._axes;print(json.dumps([time.perf_counter()-t, "
                 "'tensorflow' in sys.modules]))") for _ in range(repeats)]
     tf = [once("import time,json;t=time.perf_counter();import course_lib;course_lib.import_tf();"
                "print(json.dumps([time.perf_counter()-t, True]))") for _ in range(3)]
@@ -171,7 +171,7 @@ def write_report(res):
     if "import" in res:
         imp = res["import"]
         lines += ["## `import course_lib`", "",
-                  f"`import course_lib` (+ activations, widgets, plots): **{imp['course_lib_s'] * 1e3:.0f} ms**, "
+                  f"`import course_lib` (+ nn.activations, widgets, figures): **{imp['course_lib_s'] * 1e3:.0f} ms**, "
                   f"TensorFlow imported: **{'yes' if imp['tf_imported'] else 'no'}**. "
                   f"TensorFlow's own import through `course_lib.import_tf()`: {imp['tensorflow_s']:.1f} s "
                   "(the floor of any notebook that trains or checks against TF).", ""]
