@@ -118,7 +118,7 @@ def test_repository_chapters_are_up_to_date():
 
 
 def test_every_repository_chapter_has_its_stubs_tagged():
-    for path in sorted((ROOT / "chapters").glob("[0-9][0-9]_*.ipynb")):
+    for path in sorted((ROOT / "chapters").glob("[0-9][0-9]*_*.ipynb")):
         nb = json.loads(path.read_text())
         for cell in nb["cells"]:
             if cell["cell_type"] == "code" and "YOUR CODE HERE" in "".join(cell["source"]):

@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _sorted(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.glob("[0-9][0-9]_*.ipynb") if p.is_file())
+    return sorted(p for p in folder.glob("[0-9][0-9]*_*.ipynb") if p.is_file())
 
 
 def solution_notebooks(root: Path | str = ROOT) -> list[Path]:

@@ -130,7 +130,7 @@ def generate(root: Path | str = ROOT, *, force: bool = False, names=None, log=pr
     sol_dir, ch_dir = root / "solutions", root / "chapters"
     ch_dir.mkdir(exist_ok=True)
     written, refused = [], []
-    solutions = sorted(sol_dir.glob("[0-9][0-9]_*.ipynb"))
+    solutions = sorted(sol_dir.glob("[0-9][0-9]*_*.ipynb"))
     if names:
         solutions = [s for s in solutions if s.name in names or s.stem in names]
     for sol in solutions:
@@ -156,7 +156,7 @@ def stale(root: Path | str = ROOT) -> list[str]:
     """Why ``chapters/`` is out of date with ``solutions/`` (empty list: up to date)."""
     root = Path(root)
     problems = []
-    solutions = sorted((root / "solutions").glob("[0-9][0-9]_*.ipynb"))
+    solutions = sorted((root / "solutions").glob("[0-9][0-9]*_*.ipynb"))
     for sol in solutions:
         target = root / "chapters" / sol.name
         if not target.exists():
@@ -164,7 +164,7 @@ def stale(root: Path | str = ROOT) -> list[str]:
         elif target.read_text(encoding="utf-8") != _student_text(sol):
             problems.append(f"chapters/{sol.name} differs from what solutions/{sol.name} generates")
     known = {s.name for s in solutions}
-    for ch in sorted((root / "chapters").glob("[0-9][0-9]_*.ipynb")):
+    for ch in sorted((root / "chapters").glob("[0-9][0-9]*_*.ipynb")):
         if ch.name not in known:
             problems.append(f"chapters/{ch.name} has no solution notebook")
     return problems
@@ -185,7 +185,7 @@ def main(argv=None) -> int:
         if problems:
             print("chapters/ is stale: run `make student` (python -m course_lib.student).", file=sys.stderr)
             return 1
-        print(f"chapters/ is up to date with solutions/ ({len(list((args.root / 'solutions').glob('[0-9][0-9]_*.ipynb')))} notebooks).")
+        print(f"chapters/ is up to date with solutions/ ({len(list((args.root / 'solutions').glob('[0-9][0-9]*_*.ipynb')))} notebooks).")
         return 0
     try:
         written = generate(args.root, force=args.force, names=args.names)
