@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import data as _data
-from . import optimizers as _opt
+from .. import data as _data
+from .. import optimizers as _opt
 
 __all__ = ["IRIS_W1_INIT", "IRIS_B1_INIT", "iris_initial_weights", "IrisRun", "fit_iris", "iris_optimizers",
            "iris_restarts", "iris_optimizers_course_tf", "iris_forward_backward", "COURSE_IRIS_RESULTS"]
@@ -402,7 +402,7 @@ def iris_optimizers_course_tf(names=("sgd", "sgdm", "adagrad", "rmsprop", "adam"
     names = _check_names(names)
     epochs = _check_int(epochs, "epochs", 1)
     lr = _opt._positive(lr, "lr", allow_zero=True)
-    from . import import_tf
+    from .. import import_tf
 
     tf = import_tf()
     (x_train, y_train), (x_test, y_test) = _data.iris()
