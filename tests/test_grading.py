@@ -98,3 +98,39 @@ def test_autograde_three_submissions(tmp_path):
     assert {r["max_points"] for r in rows if r["exercise"].endswith("ex2-check")} == {"2.0"}
     graded = (tmp_path / "work" / "source" / "99_tiny" / "99_tiny.ipynb").read_text(encoding="utf-8")
     assert "BEGIN HIDDEN TESTS" in graded and "lambda x" in graded  # fixed values beside the visible check
+
+
+@pytest.mark.slow
+def test_release_wheel_runs_a_chapter_outside_the_repository(tmp_path):
+    """Colab's path, offline: a kernel without course_lib runs a chapter; its first cell installs the
+    release's wheel. The fresh venv borrows this venv's third-party packages (TensorFlow & co.) through a
+    .pth line, which does not carry the editable install of course_lib itself."""
+    import site
+    import subprocess
+    import venv
+
+    out = grading.release(tmp_path / "nn-opt-lab")
+    wheel = next((out / "dist").glob("nn_opt_lab-*.whl"))
+    env_dir = tmp_path / "colab"
+    venv.create(env_dir, with_pip=True)
+    py = env_dir / "bin" / "python"
+    purelib = subprocess.run([py, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                             capture_output=True, text=True, check=True).stdout.strip()
+    (tmp_path / "colab" / purelib.split(str(env_dir) + "/", 1)[1] / "borrowed.pth").write_text(
+        "\n".join(site.getsitepackages()) + "\n")
+    probe = subprocess.run([py, "-c", "import importlib.util; print(importlib.util.find_spec('course_lib'))"],
+                           capture_output=True, text=True, check=True, cwd=tmp_path)
+    assert probe.stdout.strip() == "None", "the fresh kernel must start without course_lib"
+    work = tmp_path / "work"
+    work.mkdir()
+    chapter = sorted((out / "chapters").glob("*.ipynb"))[1]
+    shutil.copy(chapter, work / chapter.name)
+    shutil.copy(wheel, work / wheel.name)
+    run = ("import nbformat, sys; from nbclient import NotebookClient\n"
+           f"nb = nbformat.read({str(work / chapter.name)!r}, as_version=4)\n"
+           f"NotebookClient(nb, timeout=600, kernel_name='python3', resources={{'metadata': {{'path': {str(work)!r}}}}}).execute()\n"
+           "import course_lib; print('course_lib from', course_lib.__file__)")
+    res = subprocess.run([py, "-c", run], capture_output=True, text=True, cwd=work,
+                         env={k: v for k, v in __import__("os").environ.items() if k != "PYTHONPATH"})
+    assert res.returncode == 0, res.stderr[-3000:]
+    assert str(env_dir) in res.stdout, res.stdout  # installed into the fresh venv by the notebook's first cell
