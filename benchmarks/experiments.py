@@ -61,7 +61,7 @@ def yogurt():
 def iris():
     """The course's iris comparison: five optimizers, 500 epochs each."""
     import course_lib
-    from course_lib import experiments as E
+    from course_lib.experiments import ch06_optimizers as E
 
     course_lib.setup()
     ours_s, ours = _time(lambda: E.iris_optimizers(), repeats=3)

@@ -6,7 +6,7 @@ import pytest
 
 import course_lib
 from course_lib import data
-from course_lib import experiments as E
+from course_lib.experiments import ch06_optimizers as E
 from course_lib import optimizers as O
 
 tf = course_lib.import_tf()

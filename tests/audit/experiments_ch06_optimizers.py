@@ -1,4 +1,4 @@
-"""Valid calls for the bad-input audit of ``course_lib.experiments`` (see tests/test_api_audit.py)."""
+"""Valid calls for the bad-input audit of ``course_lib.experiments.ch06_optimizers`` (see tests/test_api_audit.py)."""
 
 import numpy as np  # noqa: F401
 
@@ -16,11 +16,11 @@ from ._common import (  # noqa: F401
     small_model,
 )
 
-MODULE = "experiments"
+MODULE = "experiments.ch06_optimizers"
 
 
 def calls():
-    E = mod("experiments")
+    E = mod("experiments.ch06_optimizers")
     f = fx()
     w1, b1 = E.iris_initial_weights()
     return {
