@@ -61,12 +61,13 @@ def yogurt():
 def iris():
     """The course's iris comparison: five optimizers, 500 epochs each."""
     import course_lib
-    from course_lib import experiments as E
+    from course_lib.experiments import ch06_optimizers as X
+    from course_lib.reference import ch06_optimizers as REF
 
     course_lib.setup()
-    ours_s, ours = _time(lambda: E.iris_optimizers(), repeats=3)
+    ours_s, ours = _time(lambda: X.iris_optimizers(), repeats=3)
     t = time.perf_counter()
-    theirs = E.iris_optimizers_course_tf()
+    theirs = REF.iris_optimizers_course_tf()
     theirs_s = time.perf_counter() - t
     diffs = []
     for name, run in ours.items():
@@ -102,19 +103,20 @@ def dots():
 def keras_trajectories(steps=1000):
     """2-D trajectories of 1000 steps on f = 0.1 x1^2 + 2 x2^2: course_lib vs keras.optimizers on tf.Variable."""
     import course_lib
-    from course_lib import optimizers as O
+    from course_lib.experiments import ch06_optimizers as X
+    from course_lib.nn import optimizers as O
 
     course_lib.setup()
     tf = course_lib.import_tf()
     import keras
 
-    surface = O.SURFACES["quadratic"]
+    surface = X.SURFACES["quadratic"]
     cases = [("SGD", dict(learning_rate=0.05)), ("SGD", dict(learning_rate=0.05, momentum=0.9, nesterov=True)),
              ("Adagrad", dict(learning_rate=0.3)), ("Adadelta", dict(learning_rate=1.0)),
              ("RMSprop", dict(learning_rate=0.05)), ("Adam", dict(learning_rate=0.1)), ("Nadam", dict(learning_rate=0.1))]
 
     def ours():
-        return [O.trajectory(getattr(O, name)(**kw), surface.grad, np.float32(surface.x0), steps) for name, kw in cases]
+        return [X.trajectory(getattr(O, name)(**kw), surface.grad, np.float32(surface.x0), steps) for name, kw in cases]
 
     ours_s, paths = _time(ours)
     t = time.perf_counter()
