@@ -1,6 +1,7 @@
 """The course's data sets, generated or shipped inside the package; nothing is downloaded.
 
-* :func:`dots` – the course's ``dot.csv`` (regularisation chapter), regenerated from its seed.
+* :func:`dots` – the course's ``dot.csv`` (regularisation chapter), regenerated from its seed;
+  :func:`dots_split` splits it into training and test points.
 * :func:`yogurt` – the yogurt-sales regression of the custom-loss example.
 * :func:`iris` – Fisher's 150 iris flowers (the copy scikit-learn ships, BSD licence),
   shuffled and split exactly as the course does.
@@ -16,7 +17,7 @@ from importlib import resources
 
 import numpy as np
 
-__all__ = ["dots", "yogurt", "iris", "iris_raw", "IRIS_CLASSES", "IRIS_FEATURES", "data_path"]
+__all__ = ["dots", "dots_split", "yogurt", "iris", "iris_raw", "IRIS_CLASSES", "IRIS_FEATURES", "data_path"]
 
 IRIS_FEATURES = ("sepal_length", "sepal_width", "petal_length", "petal_width")
 IRIS_CLASSES = ("setosa", "versicolor", "virginica")
@@ -55,6 +56,22 @@ def dots(n: int = 300, seed: int = 2):
     X = np.random.RandomState(seed).randn(n, 2)
     y = (X[:, 0] ** 2 + X[:, 1] ** 2 < 2).astype(np.int64)
     return X, y
+
+
+def dots_split(n_train: int = 240):
+    """:func:`dots` split in order: the first ``n_train`` points to train, the rest to test.
+
+    Returns
+    -------
+    (x_train, y_train), (x_test, y_test)
+        As :func:`iris` returns them (float64 features, int64 labels).
+    """
+    if isinstance(n_train, bool) or not isinstance(n_train, (int, np.integer)):
+        raise TypeError(f"n_train must be an integer, got {type(n_train).__name__} {n_train!r}")
+    if not 0 < n_train < 300:
+        raise ValueError(f"n_train must be an integer in 1..299, got {n_train!r}")
+    X, y = dots()
+    return (X[:n_train], y[:n_train]), (X[n_train:], y[n_train:])
 
 
 def yogurt(n: int = 32, seed: int = 23455):

@@ -22,6 +22,7 @@ MODULE = "data"
 def calls():
     return {
         "dots": lambda: C(n=10, seed=2),
+        "dots_split": lambda: C(n_train=240),
         "yogurt": lambda: C(n=8, seed=1),
         "iris": lambda: C(shuffle_seed=116, n_train=120),
         "iris_raw": lambda: C(),
