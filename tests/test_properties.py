@@ -17,12 +17,12 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import course_lib
-from course_lib import activations as A
 from course_lib import complexity as CX
 from course_lib import losses as L
 from course_lib import optimizers as O
 from course_lib import regularization as R
 from course_lib import schedules as S
+from course_lib.nn import activations as A
 
 tf = course_lib.import_tf()
 import keras  # noqa: E402  (after import_tf, which silences TensorFlow)
