@@ -19,10 +19,10 @@ from hypothesis.extra import numpy as hnp
 import course_lib
 from course_lib import activations as A
 from course_lib import complexity as CX
-from course_lib import losses as L
 from course_lib import optimizers as O
 from course_lib import regularization as R
 from course_lib import schedules as S
+from course_lib.nn import losses as L
 
 tf = course_lib.import_tf()
 import keras  # noqa: E402  (after import_tf, which silences TensorFlow)
