@@ -25,12 +25,13 @@ def _time(fn, repeats=3):
 def yogurt():
     """The three yogurt runs (MSE 15000 epochs, COST/PROFIT 1/99 and 99/1, 10000 epochs)."""
     import course_lib
-    from course_lib import losses as L
     from course_lib.data import yogurt as yogurt_data
+    from course_lib.experiments import ch04_losses as L
+    from course_lib.reference import ch04_losses as R
 
     course_lib.setup()
     x, y = yogurt_data()
-    w0 = L.course_initial_weights()
+    w0 = R.course_initial_weights()
     runs = [dict(loss="mse", epochs=15000), dict(cost=1.0, profit=99.0, epochs=10000),
             dict(cost=99.0, profit=1.0, epochs=10000)]
 
@@ -46,7 +47,7 @@ def yogurt():
     ours_s, w_ours = _time(ours)
     fast_s, w_fast = _time(ours_fast)
     t = time.perf_counter()
-    w_tf = [L.yogurt_gd_tf(x, y, w0, **r) for r in runs]
+    w_tf = [R.yogurt_gd_tf(x, y, w0, **r) for r in runs]
     theirs_s = time.perf_counter() - t
     diff = max(float(np.max(np.abs(a - b))) for a, b in zip(w_ours, w_tf))
     diff_fast = max(float(np.max(np.abs(a - b))) for a, b in zip(w_fast, w_tf))

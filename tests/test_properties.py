@@ -17,9 +17,9 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import course_lib
-from course_lib import losses as L
 from course_lib import regularization as R
 from course_lib.nn import activations as A
+from course_lib.nn import losses as L
 from course_lib.nn import optimizers as O
 from course_lib.nn import schedules as S
 
