@@ -41,7 +41,6 @@ import course_lib
 INFRASTRUCTURE = {
     "_cache": "functools.lru_cache that names an unhashable argument (used by the numeric modules)",
     "_check": "the argument checks every module shares (their errors are audited through the callers)",
-    "_validate": "the argument checks the numeric modules share (their errors are audited through them)",
     "build": "tooling students never import: notebook executor, student generator, handouts, offline guard",
     "checks": "the exercise checker: compares a student's function with a reference, any input",
     "plots": "draw halves of the figures: take a compute() result and a matplotlib Axes",
