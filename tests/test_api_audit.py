@@ -43,7 +43,6 @@ INFRASTRUCTURE = {
     "_check": "the argument checks every module shares (their errors are audited through the callers)",
     "build": "tooling students never import: notebook executor, student generator, handouts, offline guard",
     "checks": "the exercise checker: compares a student's function with a reference, any input",
-    "plots": "draw halves of the figures: take a compute() result and a matplotlib Axes",
     "figures": "draw halves of the figures: take a compute() result and a matplotlib Axes",
     "student": "python -m course_lib.student: the entry point kept for build/student.py",
     "widgets": "ipywidgets glue (sliders, LivePlot)",
