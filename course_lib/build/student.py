@@ -89,9 +89,13 @@ def fingerprint(nb) -> str:
 INSTALL_CELL = """\
 # Colab / Kaggle / a Jupyter without the course: install its package first (does nothing where it is installed).
 # 在 Colab / Kaggle 等没有课程程序包的环境中先安装它（已安装时什么也不做）。
+import glob
 import importlib.util
+import os
+import subprocess
+import sys
+
 if importlib.util.find_spec("course_lib") is None:
-    import glob, os, subprocess, sys
     wheels = sorted(glob.glob("nn_opt_lab-*.whl") + glob.glob("../dist/nn_opt_lab-*.whl"))
     source = os.environ.get("NN_OPT_LAB_PACKAGE") or (wheels[-1] if wheels else None)
     if source is None:
