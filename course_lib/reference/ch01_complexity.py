@@ -3,16 +3,19 @@
 * :func:`profiler_flops`: TensorFlow profiler's FLOP count of a model's forward pass, the
   reference :func:`course_lib.nn.complexity.count_flops` is tested equal to;
 * :data:`COURSE_NUMBERS`: what the course itself prints (the 3-4-2 network of the notes'
-  "神经网络复杂度", the Keras iris network's 15 parameters of class 3).
+  "神经网络复杂度", the Keras iris network's 15 parameters of class 3);
+* :func:`ch01_vs_tensorflow`: the rows of the lesson's one "checked against TensorFlow" table;
+  :func:`model_rows` and :func:`output_size_cases`: the long versions the appendix prints.
 
 TensorFlow is imported when a function needs it, never at import.
 """
 
 from __future__ import annotations
 
+from .. import _check
 from ..nn import complexity as C
 
-__all__ = ["COURSE_NUMBERS", "profiler_flops"]
+__all__ = ["COURSE_NUMBERS", "profiler_flops", "model_rows", "output_size_cases", "ch01_vs_tensorflow"]
 
 #: The course's own numbers: ``(model, quantity) -> value``. The 3-4-2 network is the notes'
 #: example (2 layers with weights, 26 parameters, 20 multiply-accumulates); the Keras iris model
@@ -52,3 +55,72 @@ def profiler_flops(model) -> int:
     finally:
         logger.setLevel(level)
     return int(result.total_float_ops)
+
+
+def model_rows(models) -> list:
+    """``(name, params, Keras params, FLOPs, profiler FLOPs)`` for each model of ``{name: model}``.
+
+    Used in 01_complexity_appendix § 逐项核对 and by :func:`ch01_vs_tensorflow`.
+    """
+    if not isinstance(models, dict) or not models:
+        raise TypeError(f"models must be a non-empty dict {{name: keras.Model}}, got {type(models).__name__}")
+    return [(name, C.count_params(m), int(m.count_params()), C.count_flops(m), profiler_flops(m))
+            for name, m in models.items()]
+
+
+def output_size_cases(sizes=range(1, 13), kernels=range(1, 6), strides=range(1, 4)) -> list:
+    """``(X, K, S, padding, ours (M, before, after), Keras/TF (M, before, after))`` over a grid.
+
+    Keras' side comes from ``Conv1D.compute_output_shape``; TensorFlow's padding from the one
+    explicit padding that makes a ``'VALID'`` convolution equal ``'SAME'`` (the kernel 1, 10, 100, …
+    on the signal 1, 2, …, X: each output spells out which inputs, and which zeros, its window
+    covered, so only one split matches). Used by :func:`ch01_vs_tensorflow`.
+    """
+    from .. import import_tf
+
+    tf = import_tf()
+    import keras
+
+    sizes = _check.integers(sizes, "sizes", low=1, min_len=1)
+    kernels = _check.integers(kernels, "kernels", low=1, min_len=1)
+    strides = _check.integers(strides, "strides", low=1, min_len=1)
+    rows = []
+    for x in sizes:
+        sig = tf.reshape(tf.range(1, x + 1, dtype=tf.float32), (1, x, 1))
+        for k in kernels:
+            w = tf.reshape(10.0 ** tf.range(k, dtype=tf.float32), (k, 1, 1))
+            for s in strides:
+                for pad in ("valid", "same"):
+                    if pad == "valid" and k > x:
+                        continue
+                    ours = (C.conv_output_size(x, k, s, pad), *C.conv_padding(x, k, s, pad))
+                    m = int(keras.layers.Conv1D(1, k, strides=s, padding=pad).compute_output_shape((1, x, 1))[1])
+                    same = tf.nn.conv1d(sig, w, s, pad.upper()).numpy().ravel()
+                    theirs = (m, None, None)
+                    for before in range(k):  # the split of the total padding that reproduces TF's sums
+                        after = max((m - 1) * s + k - x - before, 0)
+                        padded = tf.pad(sig, [[0, 0], [before, after], [0, 0]])
+                        got = tf.nn.conv1d(padded, w, s, "VALID").numpy().ravel()
+                        if got.shape == same.shape and (got == same).all():
+                            theirs = (m, before, after)
+                            break
+                    rows.append((x, k, s, pad, ours, theirs))
+    return rows
+
+
+def ch01_vs_tensorflow(models) -> list:
+    """The rows of 01_complexity's "checked against TensorFlow" table: ``(what, cases, max |difference|)``.
+
+    ``models``: ``{name: keras.Model}`` whose parameters are compared with ``model.count_params()``
+    and FLOPs with TensorFlow's profiler; plus output sizes against Keras and 'same' padding
+    against TensorFlow over a grid (a split TensorFlow's sums do not confirm counts as a difference of X).
+    Differences are integers: 0 means equal.
+    """
+    rows = model_rows(models)
+    sizes = output_size_cases()
+    size_diff = max(abs(o[0] - t[0]) for *_, o, t in sizes)
+    pad_diff = max(abs(o[1] - t[1]) + abs(o[2] - t[2]) if t[1] is not None else x for x, *_, o, t in sizes)
+    return [("parameters vs model.count_params()", len(rows), max(abs(p - k) for _, p, k, _, _ in rows)),
+            ("FLOPs vs TensorFlow profiler", len(rows), max(abs(f - pf) for *_, f, pf in rows)),
+            ("output size vs Keras (X 1-12, K 1-5, S 1-3)", len(sizes), size_diff),
+            ("zeros padded before + after vs TensorFlow", len(sizes), pad_diff)]
