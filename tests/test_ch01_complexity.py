@@ -214,9 +214,9 @@ _MEMORY_RUN = """
 import os; os.environ['TF_CPU_ALLOCATOR_USE_BFC'] = 'true'
 import course_lib; course_lib.setup(plots=False); course_lib.import_tf()
 from course_lib.experiments import ch01_complexity as X
-m = X.pixel_mlp((16, 16, 3), width=16)
+m = X.pixel_mlp((32, 32, 3), width=16)
 m.compile(optimizer='sgd', loss='sparse_categorical_crossentropy')
-r = X.fit_step_memory(m, (16, 32, 64)); f = X.memory_formula(m); s = X.memory_slopes(r)
+r = X.fit_step_memory(m, (32, 64, 128)); f = X.memory_formula(m); s = X.memory_slopes(r)
 print(all(t > i > 0 for t, i in zip(r['train'], r['inference'])),
       1 <= s['train'][1] / f['all feature maps'] < 2, 0.9 < s['inference'][1] / f['largest pair'] < 1.1)
 """

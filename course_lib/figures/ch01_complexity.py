@@ -15,22 +15,29 @@ from ._axes import COLORS, _decades, log_axis
 __all__ = ["draw_conv_stack", "draw_layer_shares", "draw_params_vs_flops", "draw_memory_traffic",
            "draw_latency_vs_flops", "draw_fit_memory"]
 
-_PANELS = (("params", "parameters", 1, 1.0), ("flops", "FLOPs", 0, 1.0), ("memory", "feature map (KiB)", 2, 1 / 1024))
+#: (field, title, colour, scale, y limits, ticks) of the three panels of :func:`draw_conv_stack`: limits that
+#: hold every value the chapter's sliders can reach, so a move never redraws the axes.
+_PANELS = (("params", "parameters", 1, 1.0, (10, 1e8), {1e1: "10", 1e3: "1k", 1e5: "100k", 1e7: "10M"}),
+           ("flops", "FLOPs", 0, 1.0, (100, 1e11), {1e2: "100", 1e5: "100k", 1e8: "100M", 1e11: "100G"}),
+           ("memory", "feature map (KiB)", 2, 1 / 1024, (0.01, 1e4), {1e-2: "0.01", 1: "1", 1e2: "100", 1e4: "10k"}))
 
 
 def draw_conv_stack(table, axes):
     """Per-layer parameters, FLOPs and feature-map KiB of a conv stack: three panels, one quantity each.
 
-    ``axes``: three Axes (a row). Each panel has its own log axis, its limits rounded out to whole
-    decades of the values shown (steady while a slider moves within a decade); a zero (a
-    Flatten's parameters) gets no bar. Used by the slider of 01_complexity § 每个旋钮的代价.
+    ``axes``: three Axes (a row). Each panel has its own log axis with fixed limits and ticks that
+    hold every value the chapter's sliders reach (so a move redraws only the bars); a zero (a
+    Flatten's parameters) gets no bar. All bars of a panel are one ``PolyCollection``. Used by
+    the slider of 01_complexity § 每个旋钮的代价.
     """
+    from matplotlib.collections import PolyCollection
+
     x = np.arange(len(table))
-    for ax, (field, title, color, scale) in zip(axes, _PANELS):
+    for ax, (field, title, color, scale, lim, ticks) in zip(axes, _PANELS):
         v = getattr(table, field).astype(float) * scale
-        shown = v > 0
-        ax.bar(x[shown], v[shown], 0.7, color=COLORS[color])
-        log_axis(ax, "y", lim=_decades(v[shown], floor=1e-3))
+        verts = [[(i - 0.35, lim[0]), (i - 0.35, h), (i + 0.35, h), (i + 0.35, lim[0])] for i, h in zip(x, v) if h > 0]
+        ax.add_collection(PolyCollection(verts, facecolors=COLORS[color], edgecolors="none"), autolim=False)
+        log_axis(ax, "y", lim=lim, ticks=ticks)
         ax.set_xlim(-0.6, len(table) - 0.4)
         ax.set_xticks(x, table.names, rotation=45, ha="right", fontsize=9)
         ax.set_title(title)

@@ -12,6 +12,8 @@ TensorFlow is imported when a function needs it, never at import.
 
 from __future__ import annotations
 
+import numpy as np
+
 from .. import _check
 from ..nn import complexity as C
 
@@ -71,10 +73,11 @@ def model_rows(models) -> list:
 def output_size_cases(sizes=range(1, 13), kernels=range(1, 6), strides=range(1, 4)) -> list:
     """``(X, K, S, padding, ours (M, before, after), Keras/TF (M, before, after))`` over a grid.
 
-    Keras' side comes from ``Conv1D.compute_output_shape``; TensorFlow's padding from the one
-    explicit padding that makes a ``'VALID'`` convolution equal ``'SAME'`` (the kernel 1, 10, 100, …
-    on the signal 1, 2, …, X: each output spells out which inputs, and which zeros, its window
-    covered, so only one split matches). Used by :func:`ch01_vs_tensorflow`.
+    Keras' side comes from ``Conv1D.compute_output_shape``; TensorFlow's padding is the one split
+    of the zeros for which a plain windowed sum (numpy) reproduces ``tf.nn.conv1d``'s output: the
+    kernel 1, 10, 100, … on the signal 1, 2, …, X makes each output spell out which inputs, and
+    which zeros, its window covered, so only one split matches. Used by :func:`ch01_vs_tensorflow`
+    and 01_complexity_appendix.
     """
     from .. import import_tf
 
@@ -84,24 +87,28 @@ def output_size_cases(sizes=range(1, 13), kernels=range(1, 6), strides=range(1, 
     sizes = _check.integers(sizes, "sizes", low=1, min_len=1)
     kernels = _check.integers(kernels, "kernels", low=1, min_len=1)
     strides = _check.integers(strides, "strides", low=1, min_len=1)
+    layers = {(k, s, pad): keras.layers.Conv1D(1, k, strides=s, padding=pad)
+              for k in kernels for s in strides for pad in ("valid", "same")}
     rows = []
     for x in sizes:
-        sig = tf.reshape(tf.range(1, x + 1, dtype=tf.float32), (1, x, 1))
+        sig = np.arange(1.0, x + 1)
         for k in kernels:
-            w = tf.reshape(10.0 ** tf.range(k, dtype=tf.float32), (k, 1, 1))
+            w = 10.0 ** np.arange(k)
             for s in strides:
                 for pad in ("valid", "same"):
                     if pad == "valid" and k > x:
                         continue
                     ours = (C.conv_output_size(x, k, s, pad), *C.conv_padding(x, k, s, pad))
-                    m = int(keras.layers.Conv1D(1, k, strides=s, padding=pad).compute_output_shape((1, x, 1))[1])
-                    same = tf.nn.conv1d(sig, w, s, pad.upper()).numpy().ravel()
+                    m = int(layers[k, s, pad].compute_output_shape((1, x, 1))[1])
+                    tf_out = tf.nn.conv1d(tf.reshape(tf.constant(sig, tf.float32), (1, x, 1)),
+                                          tf.reshape(tf.constant(w, tf.float32), (k, 1, 1)), s, pad.upper())
+                    tf_out = tf_out.numpy().ravel()
                     theirs = (m, None, None)
-                    for before in range(k):  # the split of the total padding that reproduces TF's sums
+                    for before in range(k):  # the split of the total padding that reproduces TF's outputs
                         after = max((m - 1) * s + k - x - before, 0)
-                        padded = tf.pad(sig, [[0, 0], [before, after], [0, 0]])
-                        got = tf.nn.conv1d(padded, w, s, "VALID").numpy().ravel()
-                        if got.shape == same.shape and (got == same).all():
+                        padded = np.concatenate([np.zeros(before), sig, np.zeros(after)])
+                        windows = np.array([padded[i * s:i * s + k] @ w for i in range((len(padded) - k) // s + 1)])
+                        if windows.shape == tf_out.shape and np.array_equal(windows, tf_out):
                             theirs = (m, before, after)
                             break
                     rows.append((x, k, s, pad, ours, theirs))
@@ -117,10 +124,10 @@ def ch01_vs_tensorflow(models) -> list:
     Differences are integers: 0 means equal.
     """
     rows = model_rows(models)
-    sizes = output_size_cases()
+    sizes = output_size_cases(range(1, 9), range(1, 5), range(1, 4))  # the appendix runs the larger default grid
     size_diff = max(abs(o[0] - t[0]) for *_, o, t in sizes)
     pad_diff = max(abs(o[1] - t[1]) + abs(o[2] - t[2]) if t[1] is not None else x for x, *_, o, t in sizes)
     return [("parameters vs model.count_params()", len(rows), max(abs(p - k) for _, p, k, _, _ in rows)),
             ("FLOPs vs TensorFlow profiler", len(rows), max(abs(f - pf) for *_, f, pf in rows)),
-            ("output size vs Keras (X 1-12, K 1-5, S 1-3)", len(sizes), size_diff),
+            ("output size vs Keras (X 1-8, K 1-4, S 1-3)", len(sizes), size_diff),
             ("zeros padded before + after vs TensorFlow", len(sizes), pad_diff)]
