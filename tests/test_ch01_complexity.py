@@ -1,6 +1,5 @@
 """Chapter 01's experiments (the model zoo, latency) and references (TF profiler, the course's numbers)."""
 
-import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -71,6 +70,7 @@ def test_measure_latency_bad_keywords():
     (lambda: X.mobilenet_style(classes=1.5), TypeError, "classes"),
     (lambda: X.mlp(hidden=8), TypeError, "hidden"),
     (lambda: X.mlp(hidden=(8, 0)), ValueError, "hidden"),
+    (lambda: X.pixel_mlp(width=0), ValueError, "width"),
 ])
 def test_zoo_bad_input(call, exc, match):
     with pytest.raises(exc, match=match):
@@ -109,4 +109,171 @@ def test_all_is_public_api():
     for mod in (X, R):
         for name in mod.__all__:
             assert hasattr(mod, name), name
-    assert np.all([callable(getattr(X, n)) for n in X.__all__])
+
+
+# ----------------------------------------------------------------------------------------------
+# The chapter's runs
+# ----------------------------------------------------------------------------------------------
+def test_knob_ratios_follow_the_formulas():
+    r = X.knob_ratios()
+    assert 2 < r["channels 16 -> 32"]["FLOPs"] < 4            # first layer x2, middle layers x4
+    assert r["input 32 -> 64"]["conv params"] == 1.0          # a convolution's weights ignore the input size
+    assert abs(r["input 32 -> 64"]["MACs"] - 4) < 1e-12
+    assert r["kernel 3 -> 5"]["feature maps"] == 1.0
+    assert X.conv_stack_view().rows == cx.conv_stack(32, 16, 3, 1, 3, units=10).rows
+    with pytest.raises(TypeError, match="knobs"):
+        X.knob_ratios(knobs={"x": 3})
+    with pytest.raises(TypeError, match="base"):
+        X.knob_ratios(base="abc")
+
+
+def test_model_summary_is_the_notes_memory_traffic():
+    s = X.model_summary(X.lenet5())
+    assert s["params"] == 62006 and s["feature maps"] == 4 * 8494
+    assert s["memory traffic"] == 4 * s["params"] + s["feature maps"]
+    assert s["layers"] == 5
+
+
+def test_latency_table_and_observations():
+    models = {"a": X.mlp((4, 4, 1), hidden=(8,)), "b": X.mlp((4, 4, 1), hidden=(8, 8))}
+    table = X.latency_table(models, {"a": 2e-3, "b": 1e-3})
+    assert table["a"]["GFLOP/s"] == pytest.approx(cx.count_flops(models["a"]) / 2e-3 / 1e9)
+    lines = X.latency_observations(table)
+    assert "FLOPs 最少: a" in lines[0] and "最快: b" in lines[0] and "不是同一个模型" in lines[0]
+    with pytest.raises(ValueError, match="latency_s"):
+        X.latency_table(models, {"a": 1e-3})
+    with pytest.raises(TypeError, match="table"):
+        X.latency_observations({"a": 1})
+    assert set(X.LATENCY_REFERENCE_MS) == {"LeNet-5", "VGG-style", "MobileNet-style", "MLP", "MobileNet a=0.25",
+                                           "VGG-style 64x64 x2", "MobileNet-style 64x64 x2"}
+
+
+def test_latency_models_are_the_reference_models():
+    models = X.latency_models()
+    assert set(models) == set(X.LATENCY_REFERENCE_MS)
+    assert cx.count_flops(models["VGG-style 64x64 x2"]) > 100 * cx.count_flops(models["LeNet-5"])
+
+
+def test_keras_applications_cache_is_what_the_counters_say():
+    """The cache the lesson prints is rebuilt here: every number, from Keras' own models (weights=None)."""
+    assert X.keras_applications_counts(live=True) == X.keras_applications_counts()
+
+
+def test_published_numbers_agree_with_ours_within_rounding():
+    ours = X.keras_applications_counts()
+    assert abs(ours["MobileNet"]["MACs"] / X.PUBLISHED["MobileNet"]["MACs"][0] - 1) < 0.005
+    assert round(ours["MobileNet"]["trainable"] / 1e6, 1) == 4.2           # BN statistics are not learned
+    assert round(ours["MobileNet"]["params"] / 1e6, 1) == 4.3              # ... but Keras counts them
+    assert round(ours["VGG16"]["params"] / 1e6) == 138
+    assert round(ours["ResNet50"]["MACs"] / 1e9, 1) == 3.9 and ours["ResNet50"]["MACs"] > 3.8e9
+    v15 = ours["ResNet50"]["MACs"] + X.resnet50_v15_extra_macs()
+    assert X.resnet50_v15_extra_macs() == 3 * (56 * 56 - 28 * 28) * 256 * 128 and round(v15 / 1e9, 1) == 4.1
+
+
+def test_vgg16_table_with_the_library_cost_is_keras_vgg16():
+    rows = X.vgg16_table()
+    assert sum(r[3] for r in rows) == X.KERAS_APPLICATIONS["VGG16"]["params"]
+    assert sum(r[4] for r in rows) == X.KERAS_APPLICATIONS["VGG16"]["FLOPs"]
+    assert [r[0] for r in rows][-3:] == ["fc1", "fc2", "predictions"]
+
+    def no_bias(input_size, in_channels, filters, kernel_size, strides=1, padding="same", use_bias=True):
+        return X.conv2d_cost(input_size, in_channels, filters, kernel_size, strides, padding, False)
+
+    assert sum(r[3] for r in X.vgg16_table(no_bias)) == X.KERAS_APPLICATIONS["VGG16"]["params"] - 4224
+    with pytest.raises(TypeError, match="conv_cost"):
+        X.vgg16_table("abc")
+
+
+def test_conv2d_cost_is_a_keras_layer():
+    m, params, flops = X.conv2d_cost(32, 16, 32, 3, 2, "same", False)
+    model = keras.Sequential([keras.Input((32, 32, 16)), L.Conv2D(32, 3, strides=2, padding="same", use_bias=False)])
+    assert (m, params, flops) == (16, model.count_params(), R.profiler_flops(model))
+
+
+def test_memory_formula_and_slopes():
+    f = X.memory_formula(X.lenet5())
+    assert f == {"all feature maps": 33976, "largest pair": 18816 + 4704, "params": 4 * 62006}
+    fit = X.memory_slopes({"batch_sizes": [1, 2, 4], "train": [13.0, 16.0, 22.0], "inference": [1.0, 2.0, 4.0]})
+    assert fit["train"] == pytest.approx((10.0, 3.0)) and fit["inference"] == pytest.approx((0.0, 1.0), abs=1e-9)
+    with pytest.raises(ValueError, match="result"):
+        X.memory_slopes({"batch_sizes": [4], "train": [1.0], "inference": [1.0]})
+    with pytest.raises(TypeError, match="result"):
+        X.memory_slopes([1, 2])
+
+
+def test_fit_step_memory_needs_the_allocator_statistics():
+    model = X.mlp((4, 4, 1), hidden=(8,))
+    model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
+    with pytest.raises(RuntimeError, match="TF_CPU_ALLOCATOR_USE_BFC"):   # this process imported TF without it
+        X.fit_step_memory(model, (4, 8))
+    with pytest.raises(ValueError, match="compiled"):
+        X.fit_step_memory(X.mlp((4, 4, 1), hidden=(8,)), (4, 8))
+
+
+_MEMORY_RUN = """
+import os; os.environ['TF_CPU_ALLOCATOR_USE_BFC'] = 'true'
+import course_lib; course_lib.setup(plots=False); course_lib.import_tf()
+from course_lib.experiments import ch01_complexity as X
+m = X.pixel_mlp((32, 32, 3), width=16)
+m.compile(optimizer='sgd', loss='sparse_categorical_crossentropy')
+r = X.fit_step_memory(m, (32, 64, 128)); f = X.memory_formula(m); s = X.memory_slopes(r)
+print(all(t > i > 0 for t, i in zip(r['train'], r['inference'])),
+      1 <= s['train'][1] / f['all feature maps'] < 2, 0.9 < s['inference'][1] / f['largest pair'] < 1.1)
+"""
+
+
+def test_fit_step_memory_measures_training_above_inference():
+    """In a fresh process with the allocator's statistics on: training keeps every feature map, inference two."""
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", _MEMORY_RUN], capture_output=True, text=True, check=True, timeout=600)
+    assert out.stdout.split()[-3:] == ["True", "True", "True"], out.stdout + out.stderr
+
+
+# ----------------------------------------------------------------------------------------------
+# References
+# ----------------------------------------------------------------------------------------------
+def test_output_sizes_and_padding_equal_tensorflow():
+    rows = R.output_size_cases(range(1, 10), range(1, 5), range(1, 4))
+    assert rows and all(ours == theirs for *_, ours, theirs in rows)
+    assert any(pad == "same" and ours[1] < ours[2] for _, _, _, pad, ours, _ in rows)  # asymmetric cases exist
+
+
+def test_ch01_vs_tensorflow_rows_are_all_zero():
+    rows = R.ch01_vs_tensorflow({"LeNet-5": X.lenet5(), "stack": X.conv_stack_model(8, [2, 3], units=2)})
+    assert [r[0] for r in rows][:2] == ["parameters vs model.count_params()", "FLOPs vs TensorFlow profiler"]
+    assert all(d == 0 for *_, d in rows), rows
+    with pytest.raises(TypeError, match="models"):
+        R.model_rows([X.lenet5()])
+
+
+# ----------------------------------------------------------------------------------------------
+# Figures
+# ----------------------------------------------------------------------------------------------
+def test_figures_draw_one_quantity_per_axis():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from course_lib.figures import ch01_complexity as F
+    from course_lib.figures import new_figure
+
+    fig, axes = new_figure(1, 3)
+    F.draw_conv_stack(X.conv_stack_view(), axes)
+    assert [ax.get_title() for ax in axes] == ["parameters", "FLOPs", "feature map (KiB)"]
+    assert all(ax.get_yscale() == "log" for ax in axes)
+    for ax in axes:
+        lo, hi = ax.get_ylim()
+        assert hi / lo <= 1e12
+    models = {"LeNet-5": X.lenet5(), "MLP": X.mlp()}
+    s = {n: X.model_summary(m) for n, m in models.items()}
+    fig, (a1, a2) = new_figure(1, 2)
+    F.draw_params_vs_flops(s, a1)
+    F.draw_memory_traffic(s, a2)
+    assert a2.get_legend() is not None
+    fig, ax = new_figure()
+    F.draw_latency_vs_flops(X.latency_table(models, {"LeNet-5": 4e-4, "MLP": 3e-4}), ax)
+    fig, axes = new_figure(1, 2)
+    F.draw_fit_memory({"batch_sizes": [1, 2, 4], "train": [13e6, 16e6, 22e6], "inference": [1e6, 2e6, 4e6]},
+                      X.memory_formula(models["LeNet-5"]), axes)
+    assert [ax.get_title() for ax in axes] == ["training step (train_on_batch)", "inference (predict_on_batch)"]

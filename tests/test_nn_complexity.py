@@ -100,15 +100,89 @@ def test_other_layers_match_profiler():
     assert cx.count_flops(model) == profiler_flops(model)
 
 
-def test_dilated_and_grouped_convolutions_use_the_textbook_count():
-    """The profiler counts a dilated conv's space-to-batch padding and skips grouped convs; we do neither."""
+def test_dilated_and_grouped_convolutions_and_3d_pooling_use_the_textbook_count():
+    """The profiler counts a dilated conv's space-to-batch padding, skips grouped convs and 3-D pooling; we do not."""
     dil = keras.Sequential([keras.Input((9, 9, 3)), L.Conv2D(2, 3, dilation_rate=2)])
     assert dil.layers[0].output.shape[1:] == (5, 5, 2)
     assert cx.count_macs(dil) == 5 * 5 * 2 * 3 * 3 * 3
+    assert profiler_flops(dil) != cx.count_flops(dil)
     grp = keras.Sequential([keras.Input((8, 8, 4)), L.Conv2D(6, 3, groups=2, use_bias=False)])
     assert cx.count_macs(grp) == 6 * 6 * 6 * 3 * 3 * (4 // 2)
     assert cx.count_flops(grp) == 2 * cx.count_macs(grp)
     assert cx.count_params(grp) == grp.count_params()
+    pool3 = keras.Sequential([keras.Input((6, 6, 6, 2)), L.MaxPooling3D(2), L.AveragePooling3D((1, 3, 1))])
+    assert cx.count_flops(pool3) == 3 * 3 * 3 * 2 * 8 + 3 * 1 * 3 * 2 * 3
+    assert profiler_flops(pool3) == 0
+
+
+def test_1d_layers_and_merges_match_profiler():
+    """Conv1D (causal, dilated, strided), depthwise/separable 1-D, 1-D pooling and every merge layer."""
+    a, b = keras.Input((12, 4)), keras.Input((12, 4))
+    x = L.Conv1D(6, 3, padding="causal", dilation_rate=2, activation="relu")(a)
+    y = L.Conv1D(6, 5, padding="same", use_bias=False)(b)
+    z = L.SeparableConv1D(6, 3, padding="same", depth_multiplier=2)(b)
+    w = L.DepthwiseConv1D(3, padding="same", depth_multiplier=1)(L.Concatenate()([a, b]))
+    w = L.Conv1D(6, 1)(w)
+    m = [L.Add()([x, y, z]), L.Multiply()([x, y, z]), L.Subtract()([x, y]), L.Average()([x, y, z, w]),
+         L.Maximum()([x, w]), L.Minimum()([y, z, w])]
+    m = L.Concatenate()(m)
+    p1 = L.MaxPooling1D(2)(m)
+    p2 = L.AveragePooling1D(3, strides=2, padding="same")(m)
+    g = L.Concatenate()([L.GlobalAveragePooling1D()(p1), L.GlobalMaxPooling1D()(p2)])
+    model = keras.Model([a, b], L.Dense(3, activation="softmax")(g))
+    assert cx.count_params(model) == model.count_params()
+    assert cx.count_flops(model) == profiler_flops(model)
+
+
+def test_3d_convolution_matches_profiler():
+    model = keras.Sequential([keras.Input((7, 6, 5, 2)), L.Conv3D(4, (3, 2, 3), strides=(2, 1, 1), padding="same"),
+                              L.BatchNormalization(), L.ReLU(), L.Conv3D(3, 2, use_bias=False),
+                              L.GlobalAveragePooling3D(), L.Dense(2)])
+    assert cx.count_params(model) == model.count_params()
+    assert cx.count_flops(model) == profiler_flops(model)
+    assert cx.layer_table(model)[0].macs == 4 * 6 * 5 * 4 * (3 * 2 * 3) * 2
+
+
+def test_nested_models_and_shared_layers_are_counted_per_call():
+    inner = keras.Sequential([keras.Input((6,)), L.Dense(4, name="d1"), L.Dense(6, name="d2")], name="inner")
+    i = keras.Input((6,))
+    shared = L.Dense(6, name="shared")
+    x = inner(i)
+    y = inner(x)                      # the nested model called twice: counted twice, its weights once
+    z = shared(shared(y))             # a shared layer
+    out = keras.Sequential([keras.Input((6,)), L.Dense(2, name="head")], name="head_model")(L.Add(name="add")([x, y, z]))
+    model = keras.Model(i, out, name="outer")
+    table = cx.layer_table(model)
+    assert table.names == ["inner/d1", "inner/d2", "inner (call 2)/d1", "inner (call 2)/d2", "shared",
+                           "shared (call 2)", "add", "head_model/head"]
+    assert [r.params for r in table] == [28, 30, 0, 0, 42, 0, 0, 14]
+    assert table.total_params == cx.count_params(model) == model.count_params()
+    assert cx.count_flops(model) == profiler_flops(model)
+    assert cx.count_macs(model) == 2 * (24 + 24) + 2 * 36 + 12
+
+
+@settings(max_examples=25, deadline=None)
+@given(x=st.integers(1, 20), k=st.integers(1, 6), s=st.integers(1, 4), d=st.integers(1, 3))
+def test_conv_padding_is_what_tensorflow_pads(x, k, s, d):
+    """'same' = the explicit padding conv_padding returns (extra zero after); both give Keras' output size."""
+    pb, pa = cx.conv_padding(x, k, s, "same", d)
+    assert pb <= pa <= pb + 1
+    sig = tf.reshape(tf.range(1, x + 1, dtype=tf.float32), (1, x, 1))
+    w = tf.reshape(tf.range(1, k + 1, dtype=tf.float32), (k, 1, 1))
+    same = tf.nn.conv1d(sig, w, s, "SAME", dilations=d) if s == 1 or d == 1 else None
+    if same is not None:
+        padded = tf.pad(sig, [[0, 0], [pb, pa], [0, 0]])
+        np.testing.assert_allclose(tf.nn.conv1d(padded, w, s, "VALID", dilations=d).numpy(), same.numpy())
+        assert same.shape[1] == cx.conv_output_size(x, k, s, "same", d)
+    assert cx.conv_padding(x, min(k, x), s, "valid") == (0, 0)
+
+
+def test_same_padding_is_asymmetric_in_keras():
+    """X = 8, K = 3, S = 2: one zero in total, after the input (a window sum shows where it went)."""
+    assert cx.conv_padding(8, 3, 2, "same") == (0, 1)
+    layer = L.Conv1D(1, 3, strides=2, padding="same", use_bias=False, kernel_initializer="ones")
+    out = layer(np.arange(1.0, 9.0, dtype="float32").reshape(1, 8, 1)).numpy().ravel()
+    assert out.tolist() == [1 + 2 + 3, 3 + 4 + 5, 5 + 6 + 7, 7 + 8 + 0]
 
 
 def test_conv_stack_equals_its_keras_model():
@@ -276,12 +350,33 @@ def test_unbuilt_model_raises(fn):
         fn(keras.Sequential([L.Dense(3)]))
 
 
+class _Subclassed(keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.dense = L.Dense(2)
+
+    def call(self, x):
+        return self.dense(x)
+
+
+def _subclassed():
+    model = _Subclassed()
+    model(np.zeros((1, 4), "float32"))  # built by a call
+    return model
+
+
+def _raw_op():
+    i = keras.Input((4,))
+    return keras.Model(i, L.Dense(2)(i + 1.0))
+
+
 @pytest.mark.parametrize("make", [
-    lambda: keras.Sequential([keras.Input((8, 3)), L.Conv1D(2, 3)]),                  # unsupported layer
+    lambda: keras.Sequential([keras.Input((8, 3)), L.UpSampling1D(2)]),                # unsupported layer
     lambda: keras.Sequential([keras.Input((8,)), L.Dense(2, activation="gelu")]),      # unsupported activation
     lambda: keras.Sequential([keras.Input((None, None, 3)), L.Conv2D(2, 3)]),          # unknown input size
     lambda: keras.Sequential([keras.Input((4,)), L.ReLU(max_value=3.0)]),              # a clip the profiler splits
-    lambda: keras.Sequential([keras.Input((4,)), keras.Sequential([L.Dense(2)])]),     # nested model
+    _subclassed,                                                                       # no graph to walk
+    _raw_op,                                                                           # an op outside a layer
 ])
 def test_unsupported_models_raise_naming_model(make):
     with pytest.raises(ValueError, match="model"):

@@ -10,8 +10,8 @@ The course's notes (北京大学《人工智能实践：Tensorflow笔记》, "�
 Two families of functions:
 
 * model-free, numbers in, numbers out (pure Python, microseconds: what a slider calls):
-  :func:`conv_output_size`, :func:`conv2d_complexity`, :func:`dense_complexity`,
-  :func:`conv_stack`;
+  :func:`conv_output_size`, :func:`conv_padding`, :func:`conv2d_complexity`,
+  :func:`dense_complexity`, :func:`conv_stack`;
 * for a built Keras model (batch size 1): :func:`count_params`, :func:`count_macs`,
   :func:`count_flops`, :func:`feature_map_memory`, :func:`layer_table`, :func:`input_shapes`.
   They read the model's layers and shapes; this module never imports TensorFlow or Keras
@@ -23,10 +23,15 @@ FLOP convention
 ``ProfileOptionBuilder.float_operation()``, run on the frozen graph of the model's forward
 pass): a multiply-accumulate is **2** FLOPs and a bias add is **1** FLOP per output element.
 Each supported layer type has one counter, registered in a table; the counter's docstring is
-its rule, collected in :data:`LAYER_FLOPS`. Two known exceptions, where we keep the textbook
-count and the profiler does not: a convolution with ``dilation_rate > 1`` (TensorFlow runs it
-as a space-to-batch convolution on a padded input and the profiler counts the padding) and a
-grouped convolution (``groups > 1``, whose convolution op the profiler does not count at all).
+its rule, collected in :data:`LAYER_FLOPS`. A model is walked call by call, as Keras runs it:
+functional graphs with multi-input layers (Add, Multiply, Concatenate, ...), nested models
+(counted through: their layers appear as ``outer/inner``) and shared layers (one row per call,
+the weights counted once). Three known exceptions, where we keep the textbook count and the
+profiler does not: a 2-D convolution with ``dilation_rate > 1`` (TensorFlow runs it as a
+space-to-batch convolution on a padded input and the profiler counts the padding), a grouped
+convolution (``groups > 1``, whose convolution op the profiler does not count at all) and 3-D
+pooling (no FLOP statistics are registered for ``MaxPool3D``/``AvgPool3D``: the profiler counts 0,
+we count one op per window element as in 1-D and 2-D).
 The comparison itself lives in :mod:`course_lib.reference.ch01_complexity`.
 """
 
@@ -45,7 +50,7 @@ from .. import _check
 
 __all__ = [
     "LayerRow", "LayerTable", "LAYER_FLOPS", "ACTIVATION_FLOPS",
-    "conv_output_size", "conv2d_complexity", "dense_complexity", "conv_stack",
+    "conv_output_size", "conv_padding", "conv2d_complexity", "dense_complexity", "conv_stack",
     "count_params", "count_macs", "count_flops", "feature_map_memory", "layer_table", "input_shapes",
 ]
 
@@ -238,6 +243,28 @@ def conv_output_size(input_size: int, kernel_size: int, strides: int = 1, paddin
     return (x - k_eff) // s + 1
 
 
+def conv_padding(input_size: int, kernel_size: int, strides: int = 1, padding: str = "valid",
+                 dilation_rate: int = 1) -> tuple[int, int]:
+    """Zeros added before and after the input along one axis, as TensorFlow pads for Keras.
+
+    ``'valid'`` adds none. ``'same'`` adds ``P = max((M − 1)·S + K_eff − X, 0)`` zeros in total,
+    where ``M = ceil(X / S)`` is the output side, and splits them ``floor(P / 2)`` before and
+    ``P − floor(P / 2)`` after: when ``P`` is odd the extra zero goes to the end (bottom/right),
+    so 'same' padding is not always symmetric (X = 8, K = 3, S = 2: ``(0, 1)``).
+
+    Raises
+    ------
+    ValueError
+        As :func:`conv_output_size`.
+    """
+    m = conv_output_size(input_size, kernel_size, strides, padding, dilation_rate)
+    if _padding(padding) == "valid":
+        return 0, 0
+    k_eff = dilation_rate * (kernel_size - 1) + 1
+    total = max((m - 1) * strides + k_eff - input_size, 0)
+    return total // 2, total - total // 2
+
+
 def conv2d_complexity(input_size, in_channels: int, filters: int, kernel_size, strides=1,
                       padding: str = "valid", use_bias: bool = True, *, bytes_per_element: int = 4,
                       name: str = "conv2d") -> LayerRow:
@@ -394,25 +421,25 @@ def _dense(layer, ins, outs):
     return macs, 2 * macs + _bias(layer, n_out) + _activation(layer, n_out)
 
 
-@_counts("Conv2D")
+@_counts("Conv1D", "Conv2D", "Conv3D")
 def _conv(layer, ins, outs):
-    """2 · N · kh · kw · C_in / groups + N if use_bias, + activation"""
+    """2 · N · (kernel volume) · C_in / groups + N if use_bias, + activation (1-D, 2-D and 3-D alike)"""
     n_out = _n(outs)
     macs = n_out * math.prod(layer.kernel_size) * _channels(layer, ins[0]) // layer.groups
     return macs, 2 * macs + _bias(layer, n_out) + _activation(layer, n_out)
 
 
-@_counts("DepthwiseConv2D")
+@_counts("DepthwiseConv1D", "DepthwiseConv2D")
 def _depthwise(layer, ins, outs):
-    """2 · N · kh · kw + N if use_bias, + activation"""
+    """2 · N · (kernel volume) + N if use_bias, + activation"""
     n_out = _n(outs)
     macs = n_out * math.prod(layer.kernel_size)
     return macs, 2 * macs + _bias(layer, n_out) + _activation(layer, n_out)
 
 
-@_counts("SeparableConv2D")
+@_counts("SeparableConv1D", "SeparableConv2D")
 def _separable(layer, ins, outs):
-    """depthwise 2 · N_dw · kh · kw + pointwise 2 · N · C_dw + N if use_bias, + activation"""
+    """depthwise 2 · N_dw · (kernel volume) + pointwise 2 · N · C_dw + N if use_bias, + activation"""
     n_out = _n(outs)
     c_dw = _channels(layer, ins[0]) * layer.depth_multiplier
     n_dw = n_out // layer.filters * c_dw
@@ -420,13 +447,19 @@ def _separable(layer, ins, outs):
     return macs, 2 * macs + _bias(layer, n_out) + _activation(layer, n_out)
 
 
-@_counts("MaxPooling2D", "AveragePooling2D")
+@_counts("MaxPooling1D", "AveragePooling1D", "MaxPooling2D", "AveragePooling2D")
 def _pool(layer, ins, outs):
-    """N · pool_h · pool_w (the profiler counts one op per window element)"""
+    """N · (pool volume) (the profiler counts one op per window element)"""
     return 0, _n(outs) * math.prod(layer.pool_size)
 
 
-@_counts("GlobalAveragePooling2D")
+@_counts("MaxPooling3D", "AveragePooling3D")
+def _pool3d(layer, ins, outs):
+    """N · (pool volume), as in 1-D and 2-D (the profiler has no entry for MaxPool3D/AvgPool3D: it counts 0)"""
+    return 0, _n(outs) * math.prod(layer.pool_size)
+
+
+@_counts("GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalAveragePooling3D")
 def _global_average(layer, ins, outs):
     """input elements (a sum per element; the division is folded in)"""
     return 0, _n(ins)
@@ -466,19 +499,32 @@ def _softmax(layer, ins, outs):
     return 0, 5 * _n(outs)
 
 
-@_counts("Add")
-def _add(layer, ins, outs):
-    """(inputs − 1) · N"""
+@_counts("Add", "Multiply", "Maximum", "Minimum")
+def _merge(layer, ins, outs):
+    """(inputs − 1) · N: one elementwise op per extra input"""
     return 0, (len(ins) - 1) * _n(outs)
 
 
-@_counts("LeakyReLU", "ELU", "GlobalMaxPooling2D")
+@_counts("Subtract")
+def _subtract(layer, ins, outs):
+    """N"""
+    return 0, _n(outs)
+
+
+@_counts("Average")
+def _average(layer, ins, outs):
+    """inputs · N: (inputs − 1) · N additions + N divisions"""
+    return 0, len(ins) * _n(outs)
+
+
+@_counts("LeakyReLU", "ELU", "GlobalMaxPooling1D", "GlobalMaxPooling2D", "GlobalMaxPooling3D")
 def _no_flops(layer, ins, outs):
     """0 (the profiler has no FLOP entry for these ops)"""
     return 0, 0
 
 
-@_counts("Flatten", "Reshape", "Dropout", "SpatialDropout2D", "ZeroPadding2D", "Concatenate")
+@_counts("Flatten", "Reshape", "Permute", "Dropout", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D",
+         "ZeroPadding1D", "ZeroPadding2D", "ZeroPadding3D", "Cropping1D", "Cropping2D", "Cropping3D", "Concatenate")
 def _data_movement(layer, ins, outs):
     """0 (data movement only)"""
     return 0, 0
@@ -518,27 +564,42 @@ def input_shapes(model) -> list[tuple]:
     return [_known_shape(t.shape, "the input") for t in model.inputs]
 
 
-def _walk(model):
-    """``[(layer, input_shapes, output_shapes)]`` for every layer but the input, shapes without batch."""
+def _nodes(model):
+    """The calls of a Sequential or functional model's graph, in the order Keras runs them."""
+    graph = getattr(model, "_functional", None) or model  # a built Sequential keeps its graph there
+    by_depth = getattr(graph, "_nodes_by_depth", None)
+    if by_depth is None:
+        raise ValueError(f"model must be a Sequential or functional model with a known graph; {model.name!r} "
+                         f"({type(model).__name__}) has none (a subclassed model's call is Python code)")
+    return [node for depth in sorted(by_depth, reverse=True) for node in by_depth[depth] if not node.is_input]
+
+
+def _walk(model, prefix: str = "", seen=None):
+    """``[(layer, name, input_shapes, output_shapes, first_call)]``, one per layer call, shapes without batch.
+
+    Nested models are walked through (their layers are named ``outer/inner``); a layer called
+    more than once (shared weights) gives one entry per call, ``first_call`` true on the first.
+    """
     keras = _keras_model(model)
-    out = []
-    for layer in model.layers:
+    seen = set() if seen is None else seen
+    out, calls = [], {}
+    for node in _nodes(model):
+        layer = node.operation
         if isinstance(layer, keras.layers.InputLayer):
             continue
+        if not isinstance(layer, keras.layers.Layer):
+            raise ValueError(f"model calls the operation {type(layer).__name__} ({getattr(layer, 'name', '?')!r}) "
+                             "outside a layer; count_flops counts Keras layers only (wrap it in a layer)")
+        first = id(layer) not in seen
+        seen.add(id(layer))
+        calls[id(layer)] = calls.get(id(layer), 0) + 1
+        name = prefix + layer.name + (f" (call {calls[id(layer)]})" if calls[id(layer)] > 1 else "")
         if isinstance(layer, keras.Model):
-            raise ValueError(f"model contains the nested model {layer.name!r}; model must be a flat Sequential "
-                             "or functional model (add the inner model's layers directly)")
-        if len(getattr(layer, "_inbound_nodes", [])) > 1:
-            raise ValueError(f"model uses layer {layer.name!r} more than once; shared layers are not supported")
-        try:
-            ins, outs = layer.input, layer.output
-        except (AttributeError, ValueError) as exc:
-            raise ValueError(f"model must be a Sequential or functional model with a known graph; layer "
-                             f"{layer.name!r} has no input/output ({exc})") from None
-        ins = ins if isinstance(ins, (list, tuple)) else [ins]
-        outs = outs if isinstance(outs, (list, tuple)) else [outs]
-        out.append((layer, [_known_shape(t.shape, f"the input of {layer.name!r}") for t in ins],
-                    [_known_shape(t.shape, f"the output of {layer.name!r}") for t in outs]))
+            out += _walk(layer, prefix=name + "/", seen=seen)
+            continue
+        ins = [_known_shape(t.shape, f"the input of {name!r}") for t in node.input_tensors]
+        outs = [_known_shape(t.shape, f"the output of {name!r}") for t in node.outputs]
+        out.append((layer, name, ins, outs, first))
     return out
 
 
@@ -565,11 +626,12 @@ def count_params(model) -> int:
 def count_macs(model) -> int:
     """Multiply-accumulates of one forward pass at batch size 1 (the notes' 乘加运算次数).
 
-    Dense: ``N·in``; Conv2D: ``N·K_h·K_w·C_in/groups``; DepthwiseConv2D: ``N·K_h·K_w``;
-    SeparableConv2D: depthwise + pointwise; every other supported layer: 0. ``N`` is the number
-    of output elements. Raises ``ValueError`` on an unbuilt model or an unsupported layer.
+    Dense: ``N·in``; Conv1D/2D/3D: ``N·(kernel volume)·C_in/groups``; DepthwiseConv1D/2D:
+    ``N·(kernel volume)``; SeparableConv1D/2D: depthwise + pointwise; every other supported
+    layer: 0. ``N`` is the number of output elements. Raises ``ValueError`` on an unbuilt model,
+    a subclassed model (no graph to walk) or an unsupported layer.
     """
-    return int(sum(_layer_macs_flops(layer, i, o)[0] for layer, i, o in _walk(model)))
+    return int(sum(_layer_macs_flops(layer, i, o)[0] for layer, _, i, o, _ in _walk(model)))
 
 
 def count_flops(model) -> int:
@@ -578,9 +640,9 @@ def count_flops(model) -> int:
     ``2·MACs`` plus one per bias add, plus the per-layer terms of :data:`LAYER_FLOPS` (pooling,
     BatchNormalization, softmax, Add). Equal to the profiler's count
     (:func:`course_lib.reference.ch01_complexity.profiler_flops`) for every supported layer
-    except dilated and grouped convolutions (see the module docstring).
+    except dilated and grouped convolutions and 3-D pooling (see the module docstring).
     """
-    return int(sum(_layer_macs_flops(layer, i, o)[1] for layer, i, o in _walk(model)))
+    return int(sum(_layer_macs_flops(layer, i, o)[1] for layer, _, i, o, _ in _walk(model)))
 
 
 def feature_map_memory(model, bytes_per_element: int = 4) -> int:
@@ -591,16 +653,16 @@ def feature_map_memory(model, bytes_per_element: int = 4) -> int:
     (Flatten, Dropout at inference) are counted too, although a framework may share their buffer.
     """
     b = _pos_int(bytes_per_element, "bytes_per_element")
-    return int(sum(_n(o) for _, _, o in _walk(model)) * b)
+    return int(sum(_n(o) for *_, o, _ in _walk(model)) * b)
 
 
 def layer_table(model, bytes_per_element: int = 4) -> LayerTable:
     """One row per layer: name, type, output shape, params, MACs, FLOPs, feature-map bytes."""
     b = _pos_int(bytes_per_element, "bytes_per_element")
     rows = []
-    for layer, ins, outs in _walk(model):
+    for layer, name, ins, outs, first in _walk(model):
         macs, flops = _layer_macs_flops(layer, ins, outs)
         shape = outs[0] if len(outs) == 1 else tuple(outs)
-        rows.append(LayerRow(layer.name, type(layer).__name__, shape,
-                             int(sum(math.prod(v.shape) for v in layer.weights)), macs, flops, _n(outs) * b))
+        params = int(sum(math.prod(v.shape) for v in layer.weights)) if first else 0
+        rows.append(LayerRow(name, type(layer).__name__, shape, params, macs, flops, _n(outs) * b))
     return LayerTable(rows, title=f"{model.name}: batch size 1")

@@ -11,6 +11,7 @@ def calls():
         "LayerRow": lambda: C("d", "Dense", (4,), 20, 16, 36, 16),
         "LayerTable": lambda: C([X.LayerRow("d", "Dense", (4,), 20, 16, 36, 16)], title="t"),
         "conv_output_size": lambda: C(32, 3, strides=1, padding="valid", dilation_rate=1),
+        "conv_padding": lambda: C(8, 3, strides=2, padding="same", dilation_rate=1),
         "conv2d_complexity": lambda: C(8, 3, 4, 3, strides=1, padding="same", use_bias=True,
                                        bytes_per_element=4, name="c"),
         "dense_complexity": lambda: C(3, 4, use_bias=True, bytes_per_element=4, name="d"),
