@@ -25,16 +25,15 @@ import numpy as np
 
 from .. import _check
 from .. import data as _data
-from ..nn.callbacks import ReduceLROnPlateau, reduce_lr_on_plateau
+from ..nn.callbacks import ReduceLROnPlateau
 from ..nn.schedules import SCHEDULES, exponential_decay, make_schedule
 
 __all__ = [
     "minimise_quadratic", "COURSE_LR_DECAY", "TASK", "dots_task", "TrainingRun", "train_with_schedules",
     "comparison_policies", "first_epoch_below", "comparison_rows", "warmup_policies", "warmup_grid",
     "warmup_exponential",
-    "DEFAULTS", "schedule_view", "exponential_view", "piecewise_view", "overlay_view", "quadratic_runs",
-    "quadratic_view", "plateau_view", "warmup_view",
-    "schedule_caption", "training_caption", "plateau_caption",
+    "DEFAULTS", "exponential_view", "overlay_view", "quadratic_runs", "quadratic_view", "warmup_view",
+    "schedule_caption", "training_caption",
 ]
 
 
@@ -420,47 +419,14 @@ DEFAULTS = {
 }
 
 
-def _curve_label(name, params):
-    short = {"initial_learning_rate": "lr0", "decay_steps": "T", "decay_rate": "r", "end_learning_rate": "end",
-             "first_decay_steps": "T0", "warmup_target": "peak", "warmup_steps": "warm-up"}
-    body = ", ".join(f"{short.get(k, k)}={v:g}" if isinstance(v, (int, float)) and not isinstance(v, bool)
-                     else f"{short.get(k, k)}={v}" for k, v in params.items() if k != "staircase")
-    return f"{name}({body})"
-
-
-def schedule_view(name, n_steps=100, **params):
-    """One schedule over ``0..n_steps``: ``{"steps", "curves": {label: lr}, "title"}``.
-
-    Used in 02_lr_policies § 4 (one slider figure per schedule)."""
-    if not isinstance(name, str) or name not in SCHEDULES:
-        raise ValueError(f"name must be one of {sorted(SCHEDULES)}, got {name!r}")
-    steps = np.arange(_check.integer(n_steps, "n_steps", low=1) + 1)
-    label = _curve_label(name, params)
-    jumps = name == "piecewise_constant_decay" or params.get("staircase") is True
-    return {"steps": steps, "curves": {label: SCHEDULES[name](steps, **params)}, "title": name,
-            "steps_post": (label,) if jumps else ()}
-
-
 def exponential_view(initial_learning_rate=0.1, decay_steps=10, decay_rate=0.8, n_steps=100):
-    """Exponential decay, smooth and staircase, on the same axes. Used in 02_lr_policies § 2."""
+    """Exponential decay, smooth and staircase, on the same axes. Used in 02_lr_policies § 2 (slider)."""
     steps = np.arange(_check.integer(n_steps, "n_steps", low=1) + 1)
     kw = dict(initial_learning_rate=initial_learning_rate, decay_steps=decay_steps, decay_rate=decay_rate)
     stair = "staircase: lr0 * r ** floor(t / T)"
     return {"steps": steps, "title": "exponential_decay", "steps_post": (stair,),
             "curves": {"smooth: lr0 * r ** (t / T)": exponential_decay(steps, **kw),
                        stair: exponential_decay(steps, **kw, staircase=True)}}
-
-
-def piecewise_view(boundary_1=30, length_2=30, value_1=0.1, value_2=0.05, value_3=0.01, n_steps=100):
-    """Piecewise-constant decay with two boundaries, given as the first one and the gap to the second
-    (so that any slider position is valid). Used in 02_lr_policies § 3."""
-    _check.non_negative(boundary_1, "boundary_1")  # checked here (under the slider's names), kept as given
-    for name, v in (("length_2", length_2), ("value_1", value_1), ("value_2", value_2), ("value_3", value_3)):
-        _check.positive(v, name)
-    b = [boundary_1, boundary_1 + length_2]
-    data = schedule_view("piecewise_constant_decay", n_steps, boundaries=b, values=[value_1, value_2, value_3])
-    data["vlines"] = b
-    return data
 
 
 def overlay_view(n_steps=100, logy=False, **show):
@@ -502,16 +468,6 @@ def quadratic_view(learning_rate=0.2, decay_rate=0.99, epochs=40):
     return data
 
 
-def plateau_view(losses, initial_learning_rate=0.1, factor=0.5, patience=5, min_delta=1e-3, cooldown=0):
-    """The learning rates ReduceLROnPlateau chooses for a given loss history, and where it cut them.
-
-    Used in 02_lr_policies § 7 (slider)."""
-    lr = reduce_lr_on_plateau(losses, initial_learning_rate, factor=factor, patience=patience,
-                              min_delta=min_delta, cooldown=cooldown)
-    cuts = np.flatnonzero(lr[1:] < lr[:-1]) + 1
-    return {"epoch": np.arange(len(lr)), "loss": np.asarray(losses, float), "lr": lr, "cuts": cuts}
-
-
 def warmup_view(grid: Mapping, peak_learning_rate):
     """Pick the runs trained at one peak learning rate from ``{peak: {name: TrainingRun}}``.
 
@@ -545,12 +501,3 @@ def training_caption(data):
     _view_data(data, ("runs",), "warmup_view")
     return "\n".join(f"{name:<14} held-out loss {r.val_loss[-1]:.3f}   held-out accuracy {r.val_accuracy[-1]:.3f}   "
                      f"dead ReLU units {r.dead_units}/{TASK['hidden']}" for name, r in data["runs"].items())
-
-
-def plateau_caption(data):
-    """The numbers under the reduce-on-plateau figure (§ 7)."""
-    _view_data(data, ("cuts", "lr"), "plateau_view")
-    cuts = ", ".join(str(int(e)) for e in data["cuts"]) or "none"
-    return f"{len(data['cuts'])} cuts (first epoch at the new rate: {cuts}); last learning rate {data['lr'][-1]:.3g}"
-
-

@@ -12,7 +12,7 @@ import numpy as np
 from ._axes import COLORS, log_axis
 
 __all__ = ["draw_schedules", "draw_constant_rates", "draw_quadratic_runs", "draw_policy_grid",
-           "draw_training_runs", "draw_plateau"]
+           "draw_training_runs"]
 
 #: COLORS without the grey, which marks reference runs.
 _LINE_COLORS = [c for c in COLORS if c != "#7f7f7f"]
@@ -160,23 +160,4 @@ def draw_training_runs(data, axes):
     ax_loss.set_title("held-out loss", fontsize=10)
     if runs:
         ax_lr.legend(loc="upper right", fontsize=9, ncols=min(3, len(runs)))
-    return axes
-
-
-def draw_plateau(data, axes):
-    """§ 8: ``data`` from :func:`course_lib.experiments.ch02_lr_policies.plateau_view` on two axes.
-
-    Titled "monitored value" (with the cuts dotted) and "learning rate" (log).
-    """
-    ax_loss, ax_lr = axes
-    ax_loss.plot(data["epoch"], data["loss"], lw=1.4, color=COLORS[0])
-    for ax in axes:  # one collection per axes (an axvline per cut costs a millisecond each)
-        ax.vlines(data["cuts"], 0, 1, transform=ax.get_xaxis_transform(), color=COLORS[3], lw=0.8, ls=":")
-    log_axis(ax_loss, subs=(1.0, 2.0, 5.0))
-    ax_loss.set_xlabel("epoch")
-    ax_loss.set_title("monitored value (dotted: a cut)", fontsize=10)
-    ax_lr.step(data["epoch"], data["lr"], where="post", lw=1.6, color=COLORS[1])
-    log_axis(ax_lr, subs=(1.0, 2.0, 5.0))
-    ax_lr.set_xlabel("epoch")
-    ax_lr.set_title("learning rate", fontsize=10)
     return axes

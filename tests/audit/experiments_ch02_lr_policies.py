@@ -28,19 +28,13 @@ def calls():
         "warmup_policies": lambda: C(3.0, epochs=20, steps_per_epoch=8, warmup_epochs=2),
         "warmup_grid": lambda: C(peaks=(1.0,), epochs=2, seed=0, warmup_epochs=1),
         "warmup_exponential": lambda: C(np.arange(6), 3.0, 2, 4, 0.5),
-        "schedule_view": lambda: C("cosine_decay", n_steps=10, initial_learning_rate=0.1, decay_steps=10),
         "exponential_view": lambda: C(initial_learning_rate=0.1, decay_steps=10, decay_rate=0.8, n_steps=10),
-        "piecewise_view": lambda: C(boundary_1=3, length_2=3, value_1=0.1, value_2=0.05, value_3=0.01, n_steps=10),
         "overlay_view": lambda: C(n_steps=10, logy=False, cosine=True),
         "quadratic_runs": lambda: C({"a": 0.1}, epochs=3, w0=5.0),
         "quadratic_view": lambda: C(learning_rate=0.2, decay_rate=0.99, epochs=3),
-        "plateau_view": lambda: C([1.0, 0.9, 0.9, 0.9], initial_learning_rate=0.1, factor=0.5, patience=1,
-                                  min_delta=1e-3, cooldown=0),
         "warmup_view": lambda: C({0.1: runs()}, 0.1),
-        "schedule_caption": lambda: C(X.schedule_view("cosine_decay", 10, initial_learning_rate=0.1,
-                                                      decay_steps=10), at=(0, 5)),
+        "schedule_caption": lambda: C(X.exponential_view(n_steps=10), at=(0, 5)),
         "training_caption": lambda: C(X.warmup_view({0.1: runs()}, 0.1)),
-        "plateau_caption": lambda: C(X.plateau_view([1.0, 0.9, 0.9, 0.9], patience=1)),
     }
 
 
