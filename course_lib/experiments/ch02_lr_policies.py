@@ -1,11 +1,14 @@
 """Chapter 02 – learning-rate policies: what the chapter runs.
 
 * the course's example, gradient descent on ``(w + 1)**2`` (:func:`minimise_quadratic`,
-  :data:`COURSE_LR_DECAY`), and its runs behind the sliders (:func:`quadratic_runs`,
-  :func:`quadratic_view`);
-* the same small Keras model trained once per learning-rate policy
-  (:func:`train_with_schedules`, :class:`TrainingRun`; TensorFlow is imported only when it is
-  called);
+  :data:`COURSE_LR_DECAY`), and its runs (:func:`quadratic_runs`, :func:`quadratic_view`);
+* the training task of § 5–§ 8 (:data:`TASK`, :func:`dots_task`: the course's dots, 240 points to
+  train, 1000 held out) and the same small Keras model trained once per learning-rate policy
+  (:func:`train_with_schedules` → :class:`TrainingRun`, with held-out loss and accuracy per
+  epoch; TensorFlow is imported only when it is called), the policies compared
+  (:func:`comparison_policies`, :func:`warmup_policies`, :func:`warmup_grid`) and the numbers read
+  from the runs (:func:`comparison_rows`, :func:`first_epoch_below`);
+* :func:`warmup_exponential`, the reference of the chapter's Keras exercise;
 * the ``*_view`` compute halves of the chapter's interactive figures (their draw halves are in
   :mod:`course_lib.figures.ch02_lr_policies`) and the captions printed under them.
 
@@ -471,7 +474,7 @@ def quadratic_view(learning_rate=0.2, decay_rate=0.99, epochs=40):
 def warmup_view(grid: Mapping, peak_learning_rate):
     """Pick the runs trained at one peak learning rate from ``{peak: {name: TrainingRun}}``.
 
-    Used in 02_lr_policies § 6 (slider)."""
+    Used in 02_lr_policies § 7 (slider)."""
     if not isinstance(grid, Mapping):
         raise TypeError(f"grid must be a mapping of peak learning rate -> runs, got {type(grid).__name__}")
     if not isinstance(peak_learning_rate, numbers.Real) or peak_learning_rate not in grid:
@@ -486,7 +489,7 @@ def _view_data(data, keys, view):
 
 
 def schedule_caption(data, at=(0, 25, 50, 100)):
-    """The numbers under a schedule figure: each curve's learning rate at a few steps (§ 2–§ 4)."""
+    """The numbers under a schedule figure: each curve's learning rate at a few steps (§ 2)."""
     _view_data(data, ("steps", "curves"), "schedule_view")
     if isinstance(at, (str, bytes)) or not isinstance(at, (Sequence, np.ndarray)):
         raise TypeError(f"at must be a list of steps, got {type(at).__name__}")

@@ -118,8 +118,8 @@ def draw_policy_grid(runs, axes, baseline="constant", lim=(0.03, 1.0)):
     base = runs.get(baseline)
     top = max(float(r.lr.max()) for r in runs.values()) or 1.0
     for i, (ax, (name, r)) in enumerate(zip(axes, runs.items())):
-        e = np.arange(1, len(r.val_loss) + 1)
-        ax.fill_between(r.epochs + 1, lim[0], lim[0] * (lim[1] / lim[0]) ** (0.9 * r.lr / top),
+        e = np.arange(len(r.val_loss))  # epochs counted from 0: the value after epoch e
+        ax.fill_between(r.epochs, lim[0], lim[0] * (lim[1] / lim[0]) ** (0.9 * r.lr / top),
                         color="0.88", lw=0, step="post", label="learning rate (shape)")
         if base is not None and name != baseline:
             ax.plot(e, base.val_loss, lw=1.0, color="0.55", label=baseline)
@@ -149,7 +149,7 @@ def draw_training_runs(data, axes):
     for i, (name, run) in enumerate(runs.items()):
         c = COLORS[i % len(COLORS)]
         ax_lr.plot(run.epochs, run.lr, lw=1.4, color=c, label=name)
-        ax_loss.plot(np.arange(1, len(run.val_loss) + 1), run.val_loss, lw=1.4, color=c)
+        ax_loss.plot(np.arange(len(run.val_loss)), run.val_loss, lw=1.4, color=c)
     top = max((float(r.lr.max()) for r in runs.values()), default=1.0)
     ax_lr.set_ylim(0, top * 1.35)  # room for the legend above the curves
     ax_lr.set_xlabel("epoch")
