@@ -64,19 +64,24 @@ def dots(n: int = 300, seed: int = 2):
     return X, y
 
 
-def dots_split(n_train: int = 240):
-    """:func:`dots` split in order: the first ``n_train`` points to train, the rest to test.
+def dots_split(n_train: int = 240, n_test: int = 60):
+    """:func:`dots` split in order: the first ``n_train`` points to train, the next ``n_test`` to test.
+
+    The points are ``dots(n_train + n_test)``; the first 300 are the course's ``dot.csv``
+    whatever the sizes (the generator draws them first), so the defaults split ``dot.csv``
+    240 / 60 and a larger ``n_test`` adds fresh points from the same distribution.
 
     Returns
     -------
     (x_train, y_train), (x_test, y_test)
         As :func:`iris` returns them (float64 features, int64 labels).
     """
-    if isinstance(n_train, bool) or not isinstance(n_train, (int, np.integer)):
-        raise TypeError(f"n_train must be an integer, got {type(n_train).__name__} {n_train!r}")
-    if not 0 < n_train < 300:
-        raise ValueError(f"n_train must be an integer in 1..299, got {n_train!r}")
-    X, y = dots()
+    for name, v in (("n_train", n_train), ("n_test", n_test)):
+        if isinstance(v, bool) or not isinstance(v, (int, np.integer)):
+            raise TypeError(f"{name} must be an integer, got {type(v).__name__} {v!r}")
+        if v < 1:
+            raise ValueError(f"{name} must be an integer >= 1, got {v!r}")
+    X, y = dots(n_train + n_test)
     return (X[:n_train], y[:n_train]), (X[n_train:], y[n_train:])
 
 

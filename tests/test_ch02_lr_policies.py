@@ -139,40 +139,103 @@ def test_train_with_schedules_is_deterministic_and_follows_the_policy():
     cosine = S.make_schedule("cosine_decay", initial_learning_rate=1.0, decay_steps=80)
     plateau = CB.ReduceLROnPlateau(1.0, factor=0.5, patience=1, min_delta=1e-2)
     pol = {"constant": 0.5, "cosine": cosine, "lambda": lambda step: 0.5, "plateau": plateau}
-    a = X.train_with_schedules(pol, epochs=12, hidden=4)
-    b = X.train_with_schedules(pol, epochs=12, hidden=4)
+    a = X.train_with_schedules(pol, epochs=12)
+    b = X.train_with_schedules(pol, epochs=12)
     for k in pol:
         np.testing.assert_array_equal(a[k].loss, b[k].loss)
+        np.testing.assert_array_equal(a[k].val_loss, b[k].val_loss)
     np.testing.assert_array_equal(a["constant"].loss, a["lambda"].loss)  # only the learning rate matters
     assert a["constant"].steps_per_epoch == 8 and len(a["cosine"].lr) == 96
     np.testing.assert_allclose(a["cosine"].lr, cosine(np.arange(96)), rtol=1e-6, atol=1e-7)
-    # the plateau run used the learning rates the policy picks from its own losses
+    # the plateau run used the learning rates the policy picks from its own held-out losses
     spe = a["plateau"].steps_per_epoch
-    np.testing.assert_allclose(a["plateau"].lr[::spe], CB.reduce_lr_on_plateau(a["plateau"].loss, 1.0, factor=0.5,
-                                                                            patience=1, min_delta=1e-2))
+    np.testing.assert_allclose(a["plateau"].lr[::spe], CB.reduce_lr_on_plateau(a["plateau"].val_loss, 1.0, factor=0.5,
+                                                                               patience=1, min_delta=1e-2))
+    on_loss = X.train_with_schedules({"plateau": plateau}, epochs=12, monitor="loss")["plateau"]
+    np.testing.assert_allclose(on_loss.lr[::spe], CB.reduce_lr_on_plateau(on_loss.loss, 1.0, factor=0.5, patience=1,
+                                                                          min_delta=1e-2))
     assert plateau.best is None  # the caller's policy object is not consumed
-    assert np.all(np.isfinite(a["cosine"].loss)) and 0 <= a["cosine"].test_accuracy <= 1
+    r = a["cosine"]
+    assert np.all(np.isfinite(r.loss)) and np.all((0 <= r.val_accuracy) & (r.val_accuracy <= 1))
+    assert r.val_loss.shape == r.val_accuracy.shape == (12,) and 0 <= r.dead_units <= X.TASK["hidden"]
+
+
+def test_a_huge_constant_rate_kills_every_relu_and_the_network_answers_one_class():
+    run = X.train_with_schedules({"huge": 8.0}, epochs=100)["huge"]  # the peak-8 run of section 7
+    (_, _), (_, y_test) = X.dots_task()
+    share = max(np.mean(y_test == 0), np.mean(y_test == 1))
+    assert run.dead_units == X.TASK["hidden"]
+    assert abs(run.val_accuracy[-1] - share) < 0.01
 
 
 def test_train_with_schedules_bad_input():
     with pytest.raises(ValueError, match="schedules"):
         X.train_with_schedules({})
-    with pytest.raises(ValueError, match="dataset"):
-        X.train_with_schedules({"c": 0.1}, dataset="mnist")
+    with pytest.raises(ValueError, match="monitor"):
+        X.train_with_schedules({"c": 0.1}, monitor="val_accuracy")
     with pytest.raises(ValueError, match="learning_rate"):
         X.train_with_schedules({"c": -0.1})
     with pytest.raises(ValueError, match="schedules must give"):
         X.train_with_schedules({"c": lambda step: np.full(np.shape(step), np.nan)})
 
 
+def test_dots_task_is_dots_split_standardised_by_the_training_set():
+    (x, y), (xt, yt) = X.dots_task()
+    (rx, ry), (rxt, ryt) = course_lib.data.dots_split(240, 1000)
+    assert x.dtype == xt.dtype == y.dtype == np.float32 and x.shape == (240, 2) and xt.shape == (1000, 2)
+    assert y.shape == (240, 1) and yt.shape == (1000, 1)
+    np.testing.assert_allclose(x.mean(0), 0, atol=1e-6)
+    np.testing.assert_allclose(x.std(0), 1, rtol=1e-5)
+    mu, sd = rx.mean(0), rx.std(0)
+    np.testing.assert_allclose(xt, (rxt - mu) / sd, rtol=1e-6, atol=1e-6)
+    np.testing.assert_array_equal(yt[:, 0], ryt)
+    x[0, 0] = 99.0  # a copy: the cached task is untouched
+    assert X.dots_task()[0][0][0, 0] != 99.0
+
+
+def test_comparison_policies_and_rows():
+    pol = X.comparison_policies(3.0, 100, 8)
+    assert list(pol)[:2] == ["constant", "small_constant"] and pol["small_constant"] == pytest.approx(0.3)
+    assert pol["exponential"](160) == pytest.approx(1.5)  # halved after 20 epochs
+    assert pol["warmup_cosine"](80) == pytest.approx(3.0) and pol["warmup_cosine"](0) == 0
+    assert pol["piecewise"](320) == 3.0 and pol["piecewise"](321) == 0.75
+    assert X.first_epoch_below([0.5, 0.2, 0.09, 0.2], 0.1) == 2 and X.first_epoch_below([0.5], 0.1) is None
+    run = X.TrainingRun(np.array([0.5, 0.3, 0.4]), np.array([0.4, 0.05, 0.08]), np.array([0.5, 0.9, 0.8]),
+                        np.full(6, 0.1), 2)
+    assert X.comparison_rows({"a": run}, threshold=0.1, last=2) == [
+        ("a", 1, pytest.approx(0.08), pytest.approx(0.03), pytest.approx(0.8), pytest.approx(0.3), 1)]
+    with pytest.raises(ValueError, match="warmup_epochs"):
+        X.warmup_policies(3.0, epochs=10, warmup_epochs=10)
+
+
+def test_warmup_exponential_ramps_then_decays_and_matches_a_keras_schedule():
+    steps = np.arange(0, 600)
+    lr = X.warmup_exponential(steps, 3.0, 40, 160, 0.5)
+    np.testing.assert_allclose(lr[:40], 3.0 * steps[:40] / 40)
+    np.testing.assert_allclose(lr[40:], S.exponential_decay(steps[40:] - 40, 3.0, 160, 0.5))
+    assert X.warmup_exponential(200, 3.0, 40, 160, 0.5) == pytest.approx(1.5)
+
+    class WarmupExponential(keras.optimizers.schedules.LearningRateSchedule):  # the exercise's answer
+        def __call__(self, step):
+            t = keras.ops.cast(step, "float32")
+            return keras.ops.where(t < 40, 3.0 * t / 40, 3.0 * keras.ops.power(0.5, (t - 40) / 160))
+
+    np.testing.assert_allclose(np.asarray(WarmupExponential()(steps)), lr, rtol=1e-5, atol=1e-7)
+    with pytest.raises(ValueError, match="step"):
+        X.warmup_exponential(-1, 3.0, 40, 160, 0.5)
+
+
 # --------------------------------------------------------------------------------------------
 # the compute halves of the figures
 # --------------------------------------------------------------------------------------------
+def _run(val=(0.5, 0.4)):
+    return X.TrainingRun(np.array([0.5, 0.4]), np.array(val), np.array([0.8, 0.9]), np.full(4, 0.1, np.float32), 2)
+
+
 def test_views_return_what_the_plots_draw():
     v = X.exponential_view(0.1, 10, 0.5)
     smooth, stair = v["curves"].values()
     assert len(v["steps"]) == 101 and np.all(stair >= smooth - 1e-15)
-    assert X.piecewise_view(90, 20)["vlines"] == [90, 110]  # the second boundary past the plot is fine
     ov = X.overlay_view(**{k: True for k in X.DEFAULTS})
     assert set(ov["curves"]) == set(X.DEFAULTS)
     assert all(c[0] == pytest.approx(0.1) or k == "warmup_cosine" for k, c in ov["curves"].items())
@@ -180,23 +243,34 @@ def test_views_return_what_the_plots_draw():
         X.overlay_view(linear=True)
     q = X.quadratic_view(0.2, 0.99)
     assert len(q["runs"]) == 1 and len(q["reference"]) == 1
-    assert X.schedule_view("piecewise_constant_decay", boundaries=[3], values=[1.0, 0.5])["steps_post"]
-    pl = X.plateau_view([1.0] * 12, 0.1, factor=0.5, patience=2)
-    np.testing.assert_array_equal(pl["cuts"], [3, 5, 7, 9, 11])  # a cut after every 2 stalls
-    assert list(X.training_view({"constant": 1, "a": 2, "b": 3}, "b")["runs"]) == ["constant", "b"]
-    assert list(X.training_view({"constant": 1, "a": 2, "b": 3}, "b", show_all=True)["runs"]) == ["constant", "a", "b"]
-    with pytest.raises(ValueError, match="schedule"):
-        X.training_view({"constant": None}, "b")
+    assert "lr(25) = 0.01768" in X.schedule_caption(v)
+    w = X.warmup_view({1.0: {"constant": _run()}}, 1.0)
+    assert list(w["runs"]) == ["constant"] and "1" in w["title"]
+    assert "held-out accuracy 0.900" in X.training_caption(w)
     with pytest.raises(ValueError, match="peak_learning_rate"):
         X.warmup_view({1.0: {}}, 2.0)
 
 
-def test_compare_with_keras_rows():
+def test_ch02_vs_tensorflow_rows():
     rows = R.ch02_vs_tensorflow(n_steps=300, losses=[1.0, 0.9, 0.9, 0.9, 0.8],
                                 plateau=dict(initial_learning_rate=0.1, patience=1, factor=0.5))
     assert [r[0] for r in rows] == [*X.DEFAULTS, "course (w+1)^2 loop", "reduce_lr_on_plateau"]
     assert all(d < 5e-8 for _, _, d in rows[:-2])  # float32 rounding of a 0.1-sized rate
     assert rows[-2][2] == 0 and rows[-1][2] == 0
+
+
+def test_restart_rows_show_where_keras_misses_a_restart():
+    rows = R.restart_rows(0.1, 10, 3.0, 0.8, n_steps=1000)
+    assert [s for s, _, _ in rows] == [10, 40, 130, 400]
+    for step, ours, theirs in rows:
+        assert ours == pytest.approx(0.1 * 0.8 ** [10, 40, 130, 400].index(step) * 0.8)
+        assert theirs == pytest.approx(ours, rel=1e-6) or theirs == 0.0  # Keras: the restart or the old period's end
+    assert any(t == 0.0 for _, _, t in rows)
+
+
+def test_fast_training_loop_is_what_model_fit_does():
+    d_train, d_val = R.trainer_vs_fit(epochs=3)
+    assert d_train < 1e-5 and d_val < 1e-5
 
 
 @pytest.mark.parametrize("module", [X, F, R])
@@ -213,13 +287,16 @@ def test_experiments_and_reference_import_without_tensorflow():
 
 
 def test_dots_split_is_dots_in_order():
-    (x, y), (xt, yt) = course_lib.data.dots_split(240)
+    (x, y), (xt, yt) = course_lib.data.dots_split()
     X_all, y_all = course_lib.data.dots()
     np.testing.assert_array_equal(np.concatenate([x, xt]), X_all)
     np.testing.assert_array_equal(np.concatenate([y, yt]), y_all)
     assert len(x) == 240 and len(xt) == 60
-    with pytest.raises(ValueError, match="n_train"):
-        course_lib.data.dots_split(300)
+    (x2, _), (xt2, _) = course_lib.data.dots_split(240, 1000)  # more test points: dot.csv's 60 come first
+    np.testing.assert_array_equal(x2, x)
+    np.testing.assert_array_equal(xt2[:60], xt)
+    with pytest.raises(ValueError, match="n_test"):
+        course_lib.data.dots_split(240, 0)
     with pytest.raises(TypeError, match="n_train"):
         course_lib.data.dots_split(24.0)
 
@@ -230,26 +307,14 @@ def test_figures_draw_every_view():
 
     fig, (ax1, ax2) = plt.subplots(1, 2)
     F.draw_schedules(X.overlay_view(logy=True, **{k: True for k in X.DEFAULTS}), ax1)
-    F.draw_schedules(X.piecewise_view(), ax2)
-    fig, axes = plt.subplots(1, 3)
-    F.draw_quadratic_runs(X.quadratic_runs({"a": 0.1, "b": 0.9}), axes)
+    F.draw_schedules(X.exponential_view(), ax2)
+    fig, axes = plt.subplots(1, 2)
+    F.draw_constant_rates(X.quadratic_runs({"a": 0.1, "b": 1.2}), axes)
     fig, axes = plt.subplots(1, 2)
     F.draw_quadratic_runs(X.quadratic_view(), axes)
-    run = X.TrainingRun(np.array([0.5, 0.4]), np.full(4, 0.1, np.float32), 2, 0.5)
+    fig, axes = plt.subplots(2, 2)
+    F.draw_policy_grid({"constant": _run(), "b": _run((0.2, 0.1)), "c": _run()}, axes)
+    assert not axes[1, 1].get_visible()
     fig, axes = plt.subplots(1, 2)
-    F.draw_training_runs(X.training_view({"constant": run, "b": run}, "b", show_all=True), axes)
-    fig, axes = plt.subplots(1, 2)
-    F.draw_plateau(X.plateau_view([1.0] * 12, 0.1, factor=0.5, patience=2), axes)
+    F.draw_training_runs(X.warmup_view({1.0: {"constant": _run(), "b": _run()}}, 1.0), axes)
     plt.close("all")
-
-
-def test_training_loop_is_what_model_fit_does():
-    tr = X._trainer("dots", 4, 32, 3, 42)
-    ours = tr.run(lr_table=np.full(3 * tr.steps_per_epoch, 0.5, np.float32)).loss
-    model = keras.models.clone_model(tr.model)
-    model.set_weights(tr.initial_weights)
-    model.compile(optimizer=keras.optimizers.SGD(0.5), loss=keras.losses.BinaryCrossentropy())
-    y = tr.y.reshape(-1, 1).astype(np.float32)
-    fit = [model.fit(tr.x[p], y[p], batch_size=32, epochs=1, shuffle=False, verbose=0).history["loss"][0]
-           for p in tr.perms]
-    np.testing.assert_allclose(ours, fit, rtol=1e-5)

@@ -1,11 +1,14 @@
 """Chapter 02 – learning-rate policies: what the chapter runs.
 
 * the course's example, gradient descent on ``(w + 1)**2`` (:func:`minimise_quadratic`,
-  :data:`COURSE_LR_DECAY`), and its runs behind the sliders (:func:`quadratic_runs`,
-  :func:`quadratic_view`);
-* the same small Keras model trained once per learning-rate policy
-  (:func:`train_with_schedules`, :class:`TrainingRun`; TensorFlow is imported only when it is
-  called);
+  :data:`COURSE_LR_DECAY`), and its runs (:func:`quadratic_runs`, :func:`quadratic_view`);
+* the training task of § 5–§ 8 (:data:`TASK`, :func:`dots_task`: the course's dots, 240 points to
+  train, 1000 held out) and the same small Keras model trained once per learning-rate policy
+  (:func:`train_with_schedules` → :class:`TrainingRun`, with held-out loss and accuracy per
+  epoch; TensorFlow is imported only when it is called), the policies compared
+  (:func:`comparison_policies`, :func:`warmup_policies`, :func:`warmup_grid`) and the numbers read
+  from the runs (:func:`comparison_rows`, :func:`first_epoch_below`);
+* :func:`warmup_exponential`, the reference of the chapter's Keras exercise;
 * the ``*_view`` compute halves of the chapter's interactive figures (their draw halves are in
   :mod:`course_lib.figures.ch02_lr_policies`) and the captions printed under them.
 
@@ -25,14 +28,15 @@ import numpy as np
 
 from .. import _check
 from .. import data as _data
-from ..nn.callbacks import ReduceLROnPlateau, reduce_lr_on_plateau
-from ..nn.schedules import SCHEDULES, exponential_decay
+from ..nn.callbacks import ReduceLROnPlateau
+from ..nn.schedules import SCHEDULES, exponential_decay, make_schedule
 
 __all__ = [
-    "minimise_quadratic", "COURSE_LR_DECAY", "TrainingRun", "train_with_schedules",
-    "DEFAULTS", "schedule_view", "exponential_view", "piecewise_view", "overlay_view", "quadratic_runs",
-    "quadratic_view", "plateau_view", "training_view", "warmup_view",
-    "schedule_caption", "training_caption", "plateau_caption",
+    "minimise_quadratic", "COURSE_LR_DECAY", "TASK", "dots_task", "TrainingRun", "train_with_schedules",
+    "comparison_policies", "first_epoch_below", "comparison_rows", "warmup_policies", "warmup_grid",
+    "warmup_exponential",
+    "DEFAULTS", "exponential_view", "overlay_view", "quadratic_runs", "quadratic_view", "warmup_view",
+    "schedule_caption", "training_caption",
 ]
 
 
@@ -96,28 +100,57 @@ def minimise_quadratic(learning_rate, epochs=40, w0=5.0, dtype="float32"):
 
 
 # --------------------------------------------------------------------------------------------
-# schedules driving real Keras training
+# schedules driving real Keras training: the dots task
 # --------------------------------------------------------------------------------------------
+#: The training task of § 5–§ 8: the course's dot data (points of a 2-D standard normal, class 1
+#: inside the circle x1² + x2² < 2), 240 points to train (the first 240 of ``dot.csv``) and 1000
+#: held-out points from the same generator (``dot.csv``'s last 60 and 940 more).
+TASK = {"n_train": 240, "n_test": 1000, "batch_size": 32, "hidden": 16}
+
+
+@functools.lru_cache(maxsize=1)
+def _task_arrays():
+    (x, y), (xt, yt) = _data.dots_split(TASK["n_train"], TASK["n_test"])
+    mu, sd = x.mean(0), x.std(0)  # standardised with the training statistics
+    f32 = lambda a: np.ascontiguousarray(a, dtype=np.float32)
+    return f32((x - mu) / sd), f32(y[:, None]), f32((xt - mu) / sd), f32(yt[:, None])
+
+
+def dots_task():
+    """The chapter's training task: ``(x_train, y_train), (x_test, y_test)``, float32.
+
+    Inputs standardised with the training set's mean and standard deviation; labels as a
+    column of 0.0/1.0 (what a sigmoid output and ``binary_crossentropy`` expect). See :data:`TASK`.
+    Used in 02_lr_policies § 5 (the Keras cells) and by :func:`train_with_schedules`.
+    """
+    return tuple((a.copy(), b.copy()) for a, b in zip(_task_arrays()[::2], _task_arrays()[1::2]))
+
+
 @dataclass(frozen=True, eq=False)
 class TrainingRun:
-    """One training run: what a schedule did to a model.
+    """One training run: what a learning-rate policy did to the model.
 
     Attributes
     ----------
     loss : ndarray (epochs,)
         Mean training loss of each epoch (over its mini-batches, weighted by size), as
         ``model.fit`` reports it.
+    val_loss, val_accuracy : ndarray (epochs,)
+        Loss and accuracy on the held-out points after each epoch (``fit``'s ``val_loss`` and
+        ``val_accuracy`` with ``validation_data``).
     lr : ndarray (epochs * steps_per_epoch,)
         The learning rate of every step, as the optimiser used it (float32).
     steps_per_epoch : int
-    test_accuracy : float
-        Accuracy on the held-out samples after the last epoch.
+    dead_units : int
+        Hidden ReLU units that output 0 for every training point after the last epoch.
     """
 
     loss: np.ndarray
+    val_loss: np.ndarray
+    val_accuracy: np.ndarray
     lr: np.ndarray
     steps_per_epoch: int
-    test_accuracy: float
+    dead_units: int = 0
 
     @property
     def epochs(self) -> np.ndarray:
@@ -125,46 +158,40 @@ class TrainingRun:
         return np.arange(len(self.lr)) / self.steps_per_epoch
 
 
-_DATASETS = ("dots", "iris")
-
-
-def _dataset(name):
-    """Standardised float32 inputs (training statistics) and integer labels, train and test."""
-    (x, y), (xt, yt) = _data.dots_split() if name == "dots" else _data.iris()
-    mu, sd = x.mean(0), x.std(0)
-    return ((x - mu) / sd).astype(np.float32), y, ((xt - mu) / sd).astype(np.float32), yt
-
-
 class _Trainer:
     """One model, one SGD optimiser reading its rate from a table, one traced epoch; many runs.
 
-    Built once per ``(dataset, hidden, batch_size, epochs, seed)`` (:func:`_trainer`); every
-    :meth:`run` starts from the same weights and sees the same mini-batches. Tests replay
-    the same training with ``model.fit`` from ``model``, ``initial_weights``, ``perms``, ``x``, ``y``.
+    Built once per ``(epochs, seed)`` (:func:`_trainer`); every :meth:`run` starts from the same
+    weights and sees the same mini-batches. ``model``, ``initial_weights``, ``perms``, ``x`` and
+    ``y`` let a test replay the same training with ``model.fit``.
     """
 
-    def __init__(self, dataset, hidden, batch_size, epochs, seed):
+    def __init__(self, epochs, seed):
         from .. import import_tf
 
         tf = import_tf()
         import keras
 
-        x, y, self.xt, self.yt = _dataset(dataset)
-        n, self.n_classes = len(x), int(y.max()) + 1
-        bounds = [(a, min(a + batch_size, n)) for a in range(0, n, batch_size)]
+        x, y, xt, yt = _task_arrays()
+        n, batch = len(x), TASK["batch_size"]
+        bounds = [(a, min(a + batch, n)) for a in range(0, n, batch)]
         self.steps_per_epoch, self.epochs, self.x, self.y = len(bounds), epochs, x, y
-        self.model, self.loss, y_tf = self._model(keras, tf, x.shape[1], hidden, seed, y)
-        self.initial_weights = [w.copy() for w in self.model.get_weights()]
-        self.table = tf.Variable(np.zeros(epochs * self.steps_per_epoch, np.float32), trainable=False)
-        table, last = self.table, epochs * self.steps_per_epoch - 1
+        init = lambda k: keras.initializers.GlorotUniform(seed=seed + k)
+        self.model = model = keras.Sequential([
+            keras.Input((2,)), keras.layers.Dense(TASK["hidden"], activation="relu", kernel_initializer=init(1)),
+            keras.layers.Dense(1, activation="sigmoid", kernel_initializer=init(2))])
+        self.loss = loss_fn = keras.losses.BinaryCrossentropy()
+        self.initial_weights = [w.copy() for w in model.get_weights()]
+        last = epochs * self.steps_per_epoch - 1
+        self.table = table = tf.Variable(np.zeros(last + 1, np.float32), trainable=False)
 
         class _Table(keras.optimizers.schedules.LearningRateSchedule):
             def __call__(self, step):
                 return tf.gather(table, tf.minimum(tf.cast(step, tf.int32), last))
 
         self.opt = opt = keras.optimizers.SGD(learning_rate=_Table())
-        opt.build(self.model.trainable_variables)
-        x_tf, model, loss_fn = tf.constant(x), self.model, self.loss
+        opt.build(model.trainable_variables)
+        x_tf, y_tf, xt_tf, yt_tf = (tf.constant(a) for a in (x, y, xt, yt))
 
         @tf.function
         def one_epoch(perm):
@@ -176,51 +203,40 @@ class _Trainer:
                 grads = tape.gradient(loss, model.trainable_variables)
                 opt.apply_gradients(zip(grads, model.trainable_variables))
                 total += loss * float(b - a)
-            return total / float(n)
+            p = model(xt_tf)
+            hit = tf.cast(tf.cast(p > 0.5, tf.float32) == yt_tf, tf.float32)
+            return total / float(n), loss_fn(yt_tf, p), tf.reduce_mean(hit)
 
         self.one_epoch, self._tf = one_epoch, tf
         rs = np.random.RandomState(seed)
         self.perms = [rs.permutation(n).astype(np.int32) for _ in range(epochs)]
 
-    def _model(self, keras, tf, n_in, hidden, seed, y):
-        init = lambda k: keras.initializers.GlorotUniform(seed=seed + k)
-        layers = [keras.Input((n_in,))]
-        if hidden:
-            layers.append(keras.layers.Dense(hidden, activation="relu", kernel_initializer=init(1)))
-        if self.n_classes == 2:
-            layers.append(keras.layers.Dense(1, activation="sigmoid", kernel_initializer=init(2)))
-            return keras.Sequential(layers), keras.losses.BinaryCrossentropy(), tf.constant(
-                y.reshape(-1, 1).astype(np.float32))
-        layers.append(keras.layers.Dense(self.n_classes, activation="softmax", kernel_initializer=init(2)))
-        return keras.Sequential(layers), keras.losses.SparseCategoricalCrossentropy(), tf.constant(y)
-
-    def run(self, lr_table=None, policy=None) -> TrainingRun:
-        """Train from the initial weights with a table of rates or a plateau ``policy``."""
+    def run(self, lr_table=None, policy=None, monitor="val_loss") -> TrainingRun:
+        """Train from the initial weights with a table of rates, or a plateau ``policy`` fed ``monitor``."""
         tf, spe, epochs = self._tf, self.steps_per_epoch, self.epochs
         self.model.set_weights(self.initial_weights)
         for v in self.opt.variables:
             v.assign(tf.zeros_like(v))
         if policy is None:
             self.table.assign(lr_table)
-        losses = np.empty(epochs)
+        out = np.empty((3, epochs))
         used = np.zeros(epochs * spe, np.float32)
         for e in range(epochs):
             if policy is not None:
                 used[e * spe:(e + 1) * spe] = policy.learning_rate
                 self.table.assign(used)  # only entries of this epoch and earlier are read
-            losses[e] = float(self.one_epoch(self.perms[e]))
+            out[:, e] = [float(v) for v in self.one_epoch(self.perms[e])]
             if policy is not None:
-                policy.update(losses[e])
+                policy.update(out[0 if monitor == "loss" else 1, e])
         if policy is None:
             used = np.asarray(lr_table, np.float32)
-        p = np.asarray(self.model(self.xt))
-        pred = (p[:, 0] > 0.5).astype(int) if self.n_classes == 2 else p.argmax(1)
-        return TrainingRun(losses, used, spe, float(np.mean(pred == self.yt)))
+        hidden = np.asarray(self.model.layers[0](self.x))
+        return TrainingRun(out[0], out[1], out[2], used, spe, int(np.sum(np.all(hidden <= 0, axis=0))))
 
 
 @functools.lru_cache(maxsize=4)
-def _trainer(dataset, hidden, batch_size, epochs, seed) -> _Trainer:
-    return _Trainer(dataset, hidden, batch_size, epochs, seed)
+def _trainer(epochs, seed) -> _Trainer:
+    return _Trainer(epochs, seed)
 
 
 def _tabulate(schedule, n_steps):
@@ -240,34 +256,34 @@ def _tabulate(schedule, n_steps):
     return lr.astype(np.float32)
 
 
-def train_with_schedules(schedules: Mapping, *, dataset="dots", epochs=100, batch_size=32, hidden=16,
-                         seed=42) -> dict:
-    """Train the same small Keras model once per learning-rate policy; return what happened.
+def train_with_schedules(schedules: Mapping, *, epochs=100, seed=42, monitor="val_loss") -> dict:
+    """Train the chapter's Keras model once per learning-rate policy; return what happened.
 
-    Every run starts from the same weights and sees the same mini-batches in the same
-    order; only the learning rate differs. The model is ``Dense(hidden, relu)`` then a
-    sigmoid (``"dots"``: the course's dot.csv, 240 training / 60 test points) or softmax
-    output (``"iris"``: 120 / 30), inputs standardised, trained by plain SGD
-    (``keras.optimizers.SGD``) with a cross-entropy loss.
+    The model is ``Dense(16, relu)`` then ``Dense(1, sigmoid)`` on :func:`dots_task`, trained by
+    plain SGD (``keras.optimizers.SGD``) on ``binary_crossentropy`` in mini-batches of 32
+    (8 steps per epoch). Every run starts from the same weights and sees the same mini-batches
+    in the same order; only the learning rate differs.
 
-    The loop is what ``model.fit`` does (same updates, same epoch loss; a test checks it)
-    written as one ``tf.function`` per epoch, traced once for every run: a run takes a few
-    hundredths of a second instead of the ~3 s that ``fit``'s per-epoch overhead costs. The
-    optimiser reads its learning rate from a table filled with the schedule's values, so
-    any callable of the step works, and a plateau policy can change it between epochs.
+    The loop is what ``model.fit(..., validation_data=...)`` does (same updates, same epoch
+    loss; a test checks it) written as one ``tf.function`` per epoch, traced once for all
+    runs: a run takes a fraction of a second instead of the seconds that ``fit``'s per-epoch
+    overhead costs. The optimiser reads its learning rate from a table filled with the
+    schedule's values, so any callable of the step works, and a plateau policy can change it
+    between epochs.
 
-    Used in 02_lr_policies § 5, § 6 and § 7.
+    Used in 02_lr_policies § 6–§ 8, § Exercises and in the appendix.
 
     Parameters
     ----------
     schedules : mapping of str to float, callable or ReduceLROnPlateau
         The policy of each run: a constant learning rate, a function of the step (one of
         :mod:`course_lib.nn.schedules`, a ``Schedule``, a lambda; evaluated at every step),
-        or a :class:`~course_lib.nn.callbacks.ReduceLROnPlateau` fed the epoch's training loss.
-    dataset : {"dots", "iris"}
-    epochs, batch_size, hidden : int
+        or a :class:`~course_lib.nn.callbacks.ReduceLROnPlateau` fed ``monitor`` after each epoch.
+    epochs : int
     seed : int
         Seeds the initial weights and the shuffling.
+    monitor : {"val_loss", "loss"}
+        What a plateau policy watches: the held-out loss (the notes' advice) or the training loss.
 
     Returns
     -------
@@ -275,12 +291,10 @@ def train_with_schedules(schedules: Mapping, *, dataset="dots", epochs=100, batc
     """
     if not isinstance(schedules, Mapping) or not schedules:
         raise ValueError("schedules must be a non-empty mapping of name -> learning-rate policy")
-    _check.choice(dataset, "dataset", _DATASETS)
     epochs = _check.integer(epochs, "epochs", low=1)
-    batch_size = _check.integer(batch_size, "batch_size", low=1)
-    hidden = _check.integer(hidden, "hidden", low=0)
     seed = _check.integer(seed, "seed")
-    trainer = _trainer(dataset, hidden, batch_size, epochs, seed)
+    monitor = _check.choice(monitor, "monitor", ("val_loss", "loss"))
+    trainer = _trainer(epochs, seed)
     tables = {}
     for name, sched in schedules.items():  # check every policy before training any
         if not isinstance(sched, ReduceLROnPlateau):
@@ -290,10 +304,102 @@ def train_with_schedules(schedules: Mapping, *, dataset="dots", epochs=100, batc
         if isinstance(sched, ReduceLROnPlateau):
             policy = copy.deepcopy(sched)  # the caller's object is left as it was
             policy.reset()
-            out[name] = trainer.run(policy=policy)
+            out[name] = trainer.run(policy=policy, monitor=monitor)
         else:
             out[name] = trainer.run(lr_table=tables[name])
     return out
+
+
+def comparison_policies(peak=3.0, epochs=100, steps_per_epoch=8) -> dict:
+    """The policies § 6 compares: two constant rates and every Keras schedule, starting at (or peaking at) ``peak``.
+
+    Steps are counted as Keras counts them (one per mini-batch); the horizons are given in
+    epochs and multiplied by ``steps_per_epoch``. Used in 02_lr_policies § 6 and the appendix.
+    """
+    p = _check.positive(peak, "peak")
+    E = _check.integer(epochs, "epochs", low=10)
+    spe = _check.integer(steps_per_epoch, "steps_per_epoch", low=1)
+    return {
+        "constant": p,
+        "small_constant": p / 10,
+        "exponential": make_schedule("exponential_decay", initial_learning_rate=p, decay_steps=E // 5 * spe,
+                                     decay_rate=0.5),
+        "piecewise": make_schedule("piecewise_constant_decay", boundaries=[E * 4 // 10 * spe, E * 7 // 10 * spe],
+                                   values=[p, p / 4, p / 20]),
+        "inverse_time": make_schedule("inverse_time_decay", initial_learning_rate=p, decay_steps=E // 10 * spe,
+                                      decay_rate=1.0),
+        "polynomial": make_schedule("polynomial_decay", initial_learning_rate=p, decay_steps=E * spe,
+                                    end_learning_rate=p / 100, power=2.0),
+        "cosine": make_schedule("cosine_decay", initial_learning_rate=p, decay_steps=E * spe),
+        "warmup_cosine": make_schedule("cosine_decay", initial_learning_rate=0.0, decay_steps=(E - E // 10) * spe,
+                                       warmup_target=p, warmup_steps=E // 10 * spe),
+        "restarts": make_schedule("cosine_decay_restarts", initial_learning_rate=p, first_decay_steps=E // 10 * spe,
+                                  t_mul=2.0, m_mul=0.8),
+        "plateau": ReduceLROnPlateau(p, factor=0.5, patience=5, min_delta=1e-3),
+    }
+
+
+def first_epoch_below(values, threshold):
+    """The first (0-based) epoch whose value is below ``threshold``, or ``None``. Used in § 6."""
+    v = _check.real_array(values, "values", finite=False)
+    t = _check.number(threshold, "threshold")
+    hit = np.flatnonzero(v < t)
+    return int(hit[0]) if hit.size else None
+
+
+def comparison_rows(runs: Mapping, threshold=0.1, last=10):
+    """One row per run for the § 6 table.
+
+    ``(name, first epoch with val_loss < threshold, val_loss at the last epoch, max - min of
+    val_loss over the last ``last`` epochs, val_accuracy at the last epoch, lowest training loss,
+    its epoch)``. Used in 02_lr_policies § 6 and the appendix.
+    """
+    if not isinstance(runs, Mapping) or not runs:
+        raise TypeError(f"runs must be the dict train_with_schedules returns, got {type(runs).__name__}")
+    last = _check.integer(last, "last", low=1)
+    rows = []
+    for name, r in runs.items():
+        tail = r.val_loss[-last:]
+        rows.append((name, first_epoch_below(r.val_loss, threshold), float(r.val_loss[-1]),
+                     float(tail.max() - tail.min()), float(r.val_accuracy[-1]), float(r.loss.min()),
+                     int(np.argmin(r.loss))))
+    return rows
+
+
+def warmup_policies(peak, epochs=100, steps_per_epoch=8, warmup_epochs=10) -> dict:
+    """Constant, cosine from ``peak``, and linear warm-up to ``peak`` then cosine. Used in § 7."""
+    p = _check.positive(peak, "peak")
+    E = _check.integer(epochs, "epochs", low=2)
+    spe = _check.integer(steps_per_epoch, "steps_per_epoch", low=1)
+    W = _check.integer(warmup_epochs, "warmup_epochs", low=1, high=E - 1)
+    return {"constant": p,
+            "cosine": make_schedule("cosine_decay", initial_learning_rate=p, decay_steps=E * spe),
+            "warmup_cosine": make_schedule("cosine_decay", initial_learning_rate=0.0, decay_steps=(E - W) * spe,
+                                           warmup_target=p, warmup_steps=W * spe)}
+
+
+def warmup_grid(peaks=(1.0, 3.0, 5.0, 8.0), epochs=100, seed=42, warmup_epochs=10) -> dict:
+    """``{peak: train_with_schedules(warmup_policies(peak))}``: the runs behind § 7's slider (and the appendix)."""
+    peaks = _check.numbers(peaks, "peaks", low=0.0, low_open=True)
+    epochs = _check.integer(epochs, "epochs", low=2)
+    policies = {p: warmup_policies(p, epochs, warmup_epochs=warmup_epochs) for p in peaks}  # checked before training
+    return {p: train_with_schedules(pol, epochs=epochs, seed=seed) for p, pol in policies.items()}
+
+
+def warmup_exponential(step, peak, warmup_steps, decay_steps, decay_rate):
+    """Linear warm-up from 0 to ``peak`` over ``warmup_steps``, then ``peak * decay_rate ** ((t - W) / T)``.
+
+    The reference of the chapter's Keras exercise (a ``LearningRateSchedule`` subclass); it is
+    no Keras class. Used in 02_lr_policies § Exercises.
+    """
+    s = _check.real_array(step, "step")
+    if s.size and s.min() < 0:
+        raise ValueError("step must be >= 0 (the optimiser's update count)")
+    p = _check.positive(peak, "peak")
+    W = _check.positive(warmup_steps, "warmup_steps")
+    s = s.astype(np.float64)
+    out = np.where(s < W, p * s / W, exponential_decay(np.maximum(s - W, 0.0), p, decay_steps, decay_rate))
+    return float(out) if out.ndim == 0 else out
 
 
 # --------------------------------------------------------------------------------------------
@@ -316,47 +422,14 @@ DEFAULTS = {
 }
 
 
-def _curve_label(name, params):
-    short = {"initial_learning_rate": "lr0", "decay_steps": "T", "decay_rate": "r", "end_learning_rate": "end",
-             "first_decay_steps": "T0", "warmup_target": "peak", "warmup_steps": "warm-up"}
-    body = ", ".join(f"{short.get(k, k)}={v:g}" if isinstance(v, (int, float)) and not isinstance(v, bool)
-                     else f"{short.get(k, k)}={v}" for k, v in params.items() if k != "staircase")
-    return f"{name}({body})"
-
-
-def schedule_view(name, n_steps=100, **params):
-    """One schedule over ``0..n_steps``: ``{"steps", "curves": {label: lr}, "title"}``.
-
-    Used in 02_lr_policies § 4 (one slider figure per schedule)."""
-    if not isinstance(name, str) or name not in SCHEDULES:
-        raise ValueError(f"name must be one of {sorted(SCHEDULES)}, got {name!r}")
-    steps = np.arange(_check.integer(n_steps, "n_steps", low=1) + 1)
-    label = _curve_label(name, params)
-    jumps = name == "piecewise_constant_decay" or params.get("staircase") is True
-    return {"steps": steps, "curves": {label: SCHEDULES[name](steps, **params)}, "title": name,
-            "steps_post": (label,) if jumps else ()}
-
-
 def exponential_view(initial_learning_rate=0.1, decay_steps=10, decay_rate=0.8, n_steps=100):
-    """Exponential decay, smooth and staircase, on the same axes. Used in 02_lr_policies § 2."""
+    """Exponential decay, smooth and staircase, on the same axes. Used in 02_lr_policies § 2 (slider)."""
     steps = np.arange(_check.integer(n_steps, "n_steps", low=1) + 1)
     kw = dict(initial_learning_rate=initial_learning_rate, decay_steps=decay_steps, decay_rate=decay_rate)
     stair = "staircase: lr0 * r ** floor(t / T)"
     return {"steps": steps, "title": "exponential_decay", "steps_post": (stair,),
             "curves": {"smooth: lr0 * r ** (t / T)": exponential_decay(steps, **kw),
                        stair: exponential_decay(steps, **kw, staircase=True)}}
-
-
-def piecewise_view(boundary_1=30, length_2=30, value_1=0.1, value_2=0.05, value_3=0.01, n_steps=100):
-    """Piecewise-constant decay with two boundaries, given as the first one and the gap to the second
-    (so that any slider position is valid). Used in 02_lr_policies § 3."""
-    _check.non_negative(boundary_1, "boundary_1")  # checked here (under the slider's names), kept as given
-    for name, v in (("length_2", length_2), ("value_1", value_1), ("value_2", value_2), ("value_3", value_3)):
-        _check.positive(v, name)
-    b = [boundary_1, boundary_1 + length_2]
-    data = schedule_view("piecewise_constant_decay", n_steps, boundaries=b, values=[value_1, value_2, value_3])
-    data["vlines"] = b
-    return data
 
 
 def overlay_view(n_steps=100, logy=False, **show):
@@ -398,35 +471,10 @@ def quadratic_view(learning_rate=0.2, decay_rate=0.99, epochs=40):
     return data
 
 
-def plateau_view(losses, initial_learning_rate=0.1, factor=0.5, patience=5, min_delta=1e-3, cooldown=0):
-    """The learning rates ReduceLROnPlateau chooses for a given loss history, and where it cut them.
-
-    Used in 02_lr_policies § 7 (slider)."""
-    lr = reduce_lr_on_plateau(losses, initial_learning_rate, factor=factor, patience=patience,
-                              min_delta=min_delta, cooldown=cooldown)
-    cuts = np.flatnonzero(lr[1:] < lr[:-1]) + 1
-    return {"epoch": np.arange(len(lr)), "loss": np.asarray(losses, float), "lr": lr, "cuts": cuts}
-
-
-def training_view(runs: Mapping, schedule, show_all=False, baseline="constant"):
-    """Precomputed runs (:func:`train_with_schedules`): ``baseline`` and ``schedule``, or every run.
-
-    Used in 02_lr_policies § 5 (dropdown)."""
-    if not isinstance(runs, Mapping):
-        raise TypeError("runs must be a mapping of name -> TrainingRun (train_with_schedules), "
-                        f"got {type(runs).__name__}")
-    show_all = _check.flag(show_all, "show_all")
-    for arg, name in (("schedule", schedule), ("baseline", baseline)):
-        if not isinstance(name, str) or name not in runs:
-            raise ValueError(f"{arg} must be one of the runs {sorted(runs)}, got {name!r}")
-    names = list(runs) if show_all else list(dict.fromkeys([baseline, schedule]))
-    return {"runs": {k: runs[k] for k in names}}
-
-
 def warmup_view(grid: Mapping, peak_learning_rate):
     """Pick the runs trained at one peak learning rate from ``{peak: {name: TrainingRun}}``.
 
-    Used in 02_lr_policies § 6 (slider)."""
+    Used in 02_lr_policies § 7 (slider)."""
     if not isinstance(grid, Mapping):
         raise TypeError(f"grid must be a mapping of peak learning rate -> runs, got {type(grid).__name__}")
     if not isinstance(peak_learning_rate, numbers.Real) or peak_learning_rate not in grid:
@@ -441,7 +489,7 @@ def _view_data(data, keys, view):
 
 
 def schedule_caption(data, at=(0, 25, 50, 100)):
-    """The numbers under a schedule figure: each curve's learning rate at a few steps (§ 2–§ 4)."""
+    """The numbers under a schedule figure: each curve's learning rate at a few steps (§ 2)."""
     _view_data(data, ("steps", "curves"), "schedule_view")
     if isinstance(at, (str, bytes)) or not isinstance(at, (Sequence, np.ndarray)):
         raise TypeError(f"at must be a list of steps, got {type(at).__name__}")
@@ -452,16 +500,7 @@ def schedule_caption(data, at=(0, 25, 50, 100)):
 
 
 def training_caption(data):
-    """The numbers under a training figure: last-epoch loss and test accuracy of each run (§ 5, § 6)."""
-    _view_data(data, ("runs",), "training_view")
-    return "\n".join(f"{name:<14} loss at the last epoch {r.loss[-1]:.4f}   lowest {r.loss.min():.4f}   "
-                     f"test accuracy {r.test_accuracy:.2f}" for name, r in data["runs"].items())
-
-
-def plateau_caption(data):
-    """The numbers under the reduce-on-plateau figure (§ 7)."""
-    _view_data(data, ("cuts", "lr"), "plateau_view")
-    cuts = ", ".join(str(int(e)) for e in data["cuts"]) or "none"
-    return f"{len(data['cuts'])} cuts (first epoch at the new rate: {cuts}); last learning rate {data['lr'][-1]:.3g}"
-
-
+    """The numbers under a training figure: held-out loss and accuracy of each run at the last epoch (§ 7)."""
+    _view_data(data, ("runs",), "warmup_view")
+    return "\n".join(f"{name:<14} held-out loss {r.val_loss[-1]:.3f}   held-out accuracy {r.val_accuracy[-1]:.3f}   "
+                     f"dead ReLU units {r.dead_units}/{TASK['hidden']}" for name, r in data["runs"].items())

@@ -5,7 +5,9 @@
   ``keras.optimizers.schedules`` object, the course's ``(w + 1)**2`` loop against its own
   TensorFlow code, reduce-on-plateau against ``keras.callbacks.ReduceLROnPlateau``;
 * :func:`course_loop_tf` – the course's class2 p10 loop, run in TensorFlow as written;
-* :data:`COURSE_NUMBERS` and :func:`course_lr_decay_table` – what the course prints, beside ours.
+* :data:`COURSE_NUMBERS` and :func:`course_lr_decay_table` – what the course prints, beside ours;
+* :func:`restart_rows` – where Keras' ``CosineDecayRestarts`` misplaces a restart (appendix);
+* :func:`trainer_vs_fit` – the chapter's fast training loop against ``model.fit`` (appendix).
 
 TensorFlow is imported inside the functions, never at import time.
 """
@@ -17,12 +19,14 @@ from collections.abc import Mapping
 import numpy as np
 
 from .. import _check
+from ..experiments import ch02_lr_policies as _X
 from ..experiments.ch02_lr_policies import COURSE_LR_DECAY, DEFAULTS, minimise_quadratic
 from ..nn.callbacks import reduce_lr_on_plateau
-from ..nn.schedules import KERAS_NAMES, SCHEDULES, exponential_decay
+from ..nn.schedules import KERAS_NAMES, SCHEDULES, cosine_decay_restarts, exponential_decay
 from . import replay_callback
 
-__all__ = ["COURSE_NUMBERS", "course_lr_decay_table", "course_loop_tf", "ch02_vs_tensorflow"]
+__all__ = ["COURSE_NUMBERS", "course_lr_decay_table", "course_loop_tf", "ch02_vs_tensorflow", "restart_rows",
+           "trainer_vs_fit"]
 
 #: What the course's exponential-decay example (class2 p10) prints, by epoch.
 COURSE_NUMBERS = {0: {"w": 2.6, "loss": 36.0, "lr": 0.2}, 39: {"w": -0.999999, "lr": 0.135146}}
@@ -114,3 +118,65 @@ def ch02_vs_tensorflow(n_steps=5000, losses=None, plateau=None):
         ours = reduce_lr_on_plateau(losses, lr0, **kw)
         rows.append(("reduce_lr_on_plateau", "callbacks.ReduceLROnPlateau", float(np.max(np.abs(ours - theirs)))))
     return rows
+
+
+def restart_rows(initial_learning_rate=0.1, first_decay_steps=10, t_mul=3.0, m_mul=0.8, n_steps=5000):
+    """Every restart step of ``CosineDecayRestarts`` within ``n_steps``: ``(step, ours, Keras in float64)``.
+
+    Keras finds the period of step ``t`` as ``floor(log(1 - t/T0 * (1 - t_mul)) / log(t_mul))``;
+    exactly at a restart the logarithm can land a hair below the integer, and Keras then gives
+    the end of the old period (``alpha``, here 0) instead of the restarted rate. We compute the
+    period so that a restart step always gets the restarted rate (as Keras does for ``t_mul = 1``).
+    ``initial_learning_rate`` is passed to Keras as a float64 number, so Keras computes in float64.
+    Used in the 02 appendix.
+    """
+    from .. import import_tf
+
+    import_tf()
+    import keras
+
+    lr0 = _check.positive(initial_learning_rate, "initial_learning_rate")
+    T0 = _check.positive(first_decay_steps, "first_decay_steps")
+    tm = _check.number(t_mul, "t_mul", low=1.0, low_open=True)
+    n = _check.integer(n_steps, "n_steps", low=1)
+    starts, length, start = [], T0, T0
+    while start < n:
+        starts.append(int(round(start)))
+        length *= tm
+        start += length
+    steps = np.array(starts, dtype=np.float64)
+    ours = cosine_decay_restarts(steps, lr0, T0, tm, m_mul)
+    theirs = np.asarray(keras.optimizers.schedules.CosineDecayRestarts(np.float64(lr0), T0, t_mul=tm, m_mul=m_mul)(
+        steps), dtype=np.float64)
+    return [(int(s), float(o), float(t)) for s, o, t in zip(steps, ours, theirs)]
+
+
+def trainer_vs_fit(epochs=3, learning_rate=0.5, seed=42):
+    """The chapter's fast loop (``train_with_schedules``) against ``model.fit`` on the same batches.
+
+    Same initial weights, same mini-batches in the same order, a constant ``learning_rate``:
+    returns ``(max relative difference of the per-epoch training loss, of the held-out loss)``.
+    Used in the 02 appendix and the tests.
+    """
+    from .. import import_tf
+
+    tf = import_tf()
+    import keras
+
+    epochs = _check.integer(epochs, "epochs", low=1)
+    lr = _check.positive(learning_rate, "learning_rate")
+    tr = _X._trainer(epochs, _check.integer(seed, "seed"))
+    ours = tr.run(lr_table=np.full(epochs * tr.steps_per_epoch, lr, np.float32))
+    model = keras.models.clone_model(tr.model)
+    model.set_weights(tr.initial_weights)
+    model.compile(optimizer=keras.optimizers.SGD(lr), loss=keras.losses.BinaryCrossentropy())
+    (_, _), (xt, yt) = _X.dots_task()
+    test_db = tf.data.Dataset.from_tensor_slices((xt, yt)).batch(len(xt))
+    fit, val = [], []
+    for p in tr.perms:  # tf.data, not numpy arrays: Keras' array adapter logs a TF version notice to stderr
+        batches = tf.data.Dataset.from_tensor_slices((tr.x[p], tr.y[p])).batch(_X.TASK["batch_size"])
+        h = model.fit(batches, epochs=1, validation_data=test_db, shuffle=False, verbose=0)
+        fit.append(h.history["loss"][0])
+        val.append(h.history["val_loss"][0])
+    rel = lambda a, b: float(np.max(np.abs(np.asarray(a) - np.asarray(b)) / np.abs(np.asarray(b))))
+    return rel(ours.loss, fit), rel(ours.val_loss, val)
