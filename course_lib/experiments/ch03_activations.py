@@ -374,8 +374,9 @@ def train_many(x, y, activation, inits, lrs, seeds, epochs, batch_size=32, on_ep
 
     Parameters
     ----------
-    activation : str or (f, f_grad)
-        See :func:`activation_pair`.
+    activation : str or (f, f_grad), or a list of them, one per run
+        See :func:`activation_pair`; runs with different activations share every step but the
+        activation itself (applied to each run's slice).
     on_epoch_end : callable, optional
         ``on_epoch_end(epoch, params)`` with the stacked parameters (W1 (K, n_in, H), b1 (K, 1, H),
         W2 (K, H, 1), b2 (K, 1, 1)), after every epoch (and with ``epoch = -1`` before the first).
@@ -385,9 +386,9 @@ def train_many(x, y, activation, inits, lrs, seeds, epochs, batch_size=32, on_ep
     dict of the stacked final parameters
     """
     x, y = _xy(x, y)
-    f, df = activation_pair(activation)
     p = _stack_inits(inits, x.shape[1])
     K = len(p["W1"])
+    f, df = _per_run(activation, K)
     lrs = np.array(_check.numbers(lrs, "lrs", low=0.0, low_open=True))
     seeds = _check.integers(seeds, "seeds")
     if len(lrs) != K or len(seeds) != K:
@@ -418,6 +419,33 @@ def train_many(x, y, activation, inits, lrs, seeds, epochs, batch_size=32, on_ep
             if on_epoch_end is not None:
                 on_epoch_end(epoch, p)
     return p
+
+
+def _per_run(activation, K):
+    """``(f, f')`` acting on stacked (K, ...) arrays: one activation for all runs, or one per run
+    (consecutive runs with the same activation are applied as one slice)."""
+    if not isinstance(activation, list):
+        return activation_pair(activation)
+    if len(activation) != K:
+        raise ValueError(f"activation must be one activation or a list of one per run ({K}), got {len(activation)}")
+    keys = [a if isinstance(a, str) else id(a) for a in activation]
+    groups, start = [], 0
+    for k in range(1, K + 1):
+        if k == K or keys[k] != keys[start]:
+            groups.append((slice(start, k), activation_pair(activation[start])))
+            start = k
+    if len(groups) == 1:
+        return groups[0][1]
+
+    def apply(which):
+        def fn(z):
+            out = np.empty_like(z)
+            for sl, pair in groups:
+                out[sl] = pair[which](z[sl])
+            return out
+        return fn
+
+    return apply(0), apply(1)
 
 
 def _stack_inits(inits, n_in):
@@ -484,27 +512,25 @@ def lr_sweep(arms=(("relu", "normal"), ("leaky_relu", "normal"), ("relu", "he"))
     x, y = _dots_xy()
     xt, yt = held_out()
     runs = [(lr, s) for lr in lrs for s in seeds]
+    inits = [_train.init_mlp(2, hidden, 1, seed=s, init=init, bias=bias) for _, init in arms for _, s in runs]
+    res = _sweep_runs(x, y, xt, yt, [a for a, _ in arms for _ in runs], inits, runs * len(arms), epochs)
+    recorded = tuple(sorted({e for e in RECORDED if e <= epochs} | {epochs}))
     out = {}
-    for a in dict.fromkeys(a for a, _ in arms):  # one vectorised call per activation, its arms side by side
-        inits = [init for a2, init in arms if a2 == a]
-        res = _sweep_one(x, y, xt, yt, a, [_train.init_mlp(2, hidden, 1, seed=s, init=init, bias=bias)
-                                           for init in inits for _, s in runs], runs * len(inits), epochs)
-        for j, init in enumerate(inits):
-            part = {k: v[j * len(runs):(j + 1) * len(runs)].reshape(len(lrs), len(seeds), *v.shape[1:])
-                    for k, v in res.items()}
-            part["lrs"], part["seeds"] = lrs, seeds
-            part["recorded"] = tuple(sorted({e for e in RECORDED if e <= epochs} | {epochs}))
-            out[(a, init)] = part
-    return {arm: out[arm] for arm in arms}
+    for j, arm in enumerate(arms):  # one vectorised call for every arm, split back here
+        part = {k: v[j * len(runs):(j + 1) * len(runs)].reshape(len(lrs), len(seeds), *v.shape[1:])
+                for k, v in res.items()}
+        part["lrs"], part["seeds"], part["recorded"] = lrs, seeds, recorded
+        out[arm] = part
+    return out
 
 
 #: The epochs after which :func:`lr_sweep` measures its runs (0: before training; the last epoch is added).
 RECORDED = (0, 1, 2, 3, 5, 10, 20, 40)
 
 
-def _sweep_one(x, y, xt, yt, activation, inits, runs, epochs):
-    """:func:`train_many` for one activation, with the measurements :func:`lr_sweep` reports (per run)."""
-    f, df = activation_pair(activation)
+def _sweep_runs(x, y, xt, yt, activations, inits, runs, epochs):
+    """:func:`train_many` with the measurements :func:`lr_sweep` reports (per run)."""
+    f, df = _per_run(activations, len(inits))
     hist = {"loss": [], "dead": [], "negative": [], "max_abs_h": []}
     keep = {e for e in RECORDED if e <= epochs} | {epochs}
 
@@ -512,19 +538,21 @@ def _sweep_one(x, y, xt, yt, activation, inits, runs, epochs):
         if epoch + 1 not in keep:
             return
         z1, o = _forward(p, x, f)
+        if epoch == -1:
+            zeros0.append(np.mean(f(z1) == 0, axis=(1, 2)))
         hist["loss"].append(_bce(o, y))
         hist["dead"].append(np.mean(np.all(df(z1) == 0, axis=1), axis=1))
         hist["negative"].append(np.mean(np.all(z1 <= 0, axis=1), axis=1))
         hist["max_abs_h"].append(np.max(np.abs(f(z1)), axis=(1, 2)))
 
-    zeros0 = [np.mean(f(x @ q["W1"] + q["b1"]) == 0) for q in inits]
-    p = train_many(x, y, activation, inits, [r[0] for r in runs], [r[1] for r in runs], epochs, on_epoch_end=record)
+    zeros0 = []
+    p = train_many(x, y, activations, inits, [r[0] for r in runs], [r[1] for r in runs], epochs, on_epoch_end=record)
     with np.errstate(over="ignore", invalid="ignore"):
         z1, _ = _forward(p, x, f)
         _, ot = _forward(p, xt, f)
         res = {k: np.array(v).T for k, v in hist.items() if k != "max_abs_h"}
         res["max_abs_h"] = np.nanmax(np.array(hist["max_abs_h"]), axis=0)
-        res["zeros"] = np.stack([np.array(zeros0), np.mean(f(z1) == 0, axis=(1, 2))], -1)
+        res["zeros"] = np.stack([zeros0[0], np.mean(f(z1) == 0, axis=(1, 2))], -1)
         res["test_accuracy"] = np.mean((ot > 0) == (yt > 0.5), axis=(1, 2))
     res["finite"] = np.isfinite(res["loss"][:, -1])
     return res
@@ -627,15 +655,14 @@ def zero_centring_runs(lr=1.0, seeds=tuple(range(8)), epochs=60, hidden=11,
     epochs, hidden = _check.integer(epochs, "epochs"), _check.integer(hidden, "hidden", low=1)
     activations = _check.choices(activations, "activations", ELEMENTWISE + tuple(VARIANTS))
     x, y = _dots_xy()
-    out = {}
-    for a in activations:
-        f, _ = activation_pair(a)
-        losses = []
-        inits = [_train.init_mlp(2, hidden, 1, seed=s, init="normal", bias=0.01) for s in seeds]
-        train_many(x, y, a, inits, [lr] * len(seeds), seeds, epochs,
-                   on_epoch_end=lambda e, p, f=f, losses=losses: losses.append(_bce(_forward(p, x, f)[1], y)))
-        out[a] = np.array(losses).T
-    return out
+    per_run = [a for a in activations for _ in seeds]
+    f, _ = _per_run(per_run, len(per_run))
+    inits = [_train.init_mlp(2, hidden, 1, seed=s, init="normal", bias=0.01) for _ in activations for s in seeds]
+    losses = []
+    train_many(x, y, per_run, inits, [lr] * len(inits), list(seeds) * len(activations), epochs,
+               on_epoch_end=lambda e, p: losses.append(_bce(_forward(p, x, f)[1], y)))
+    losses = np.array(losses).T  # (runs, epochs + 1)
+    return {a: losses[i * len(seeds):(i + 1) * len(seeds)] for i, a in enumerate(activations)}
 
 
 # --------------------------------------------------------------------------------------
