@@ -31,7 +31,7 @@ from ..nn import optimizers as _opt
 __all__ = ["NAMES", "ELEMENTWISE", "VARIANTS", "sigmoid_minus_half", "two_sigmoid_2x", "two_sigmoid_2x_grad",
            "centred_sigmoid", "centred_sigmoid_grad", "activation_pair", "curve_data", "softmax_temperature",
            "linear_stack_collapse", "relu_features_fit", "properties", "properties_table", "convexity_check",
-           "TRANSCENDENTALS", "cost_table", "held_out", "train_classifier", "train_many", "lr_sweep",
+           "TRANSCENDENTALS", "cost_table", "held_out", "train_classifier", "train_many", "forward_many", "lr_sweep",
            "dead_relu_table", "dead_relu_facts", "output_range_table", "zero_centring_runs", "deep_net", "gradient_norms",
            "INIT_SCALES", "vanishing_view", "vanishing_table", "RECORDED"]
 
@@ -92,7 +92,7 @@ def _interval(lo, hi):
 
 
 # --------------------------------------------------------------------------------------
-# § 1 why non-linearity, § 2 properties, § 3 the gallery, § 8 softmax
+# § 1 why non-linearity, § 2 properties, § 3 the gallery, § 9 softmax
 # --------------------------------------------------------------------------------------
 def curve_data(name, param=None, lo=-6.0, hi=6.0, n=401):
     """x, f(x), f'(x) on a grid, for the activation gallery (used in 03_activations § 3, the gallery slider).
@@ -121,7 +121,7 @@ def curve_data(name, param=None, lo=-6.0, hi=6.0, n=401):
 
 def softmax_temperature(logits, temperature):
     """softmax(z / T): T → 0 approaches one-hot argmax, T → ∞ approaches uniform
-    (used in 03_activations § 8, the temperature slider)."""
+    (used in 03_activations § 9, the temperature slider)."""
     temperature = _check.positive(temperature, "temperature")
     logits = _check.real_array(logits, "logits")
     if logits.ndim == 0:
@@ -275,7 +275,7 @@ def convexity_check(x=1.0, y=1.0, w=(-6.0, -3.0, 0.0)):
 
 
 # --------------------------------------------------------------------------------------
-# § 4 cost: operation counts
+# § 8 cost: operation counts
 # --------------------------------------------------------------------------------------
 #: name -> (exponentials/logarithms per element, other elementary operations per element) of the
 #: formula as written in the notes (forward pass; softmax: per element of the vector).
@@ -289,7 +289,7 @@ TRANSCENDENTALS = {"sigmoid": (1, 3), "tanh": (1, 4), "relu": (0, 1), "leaky_rel
 
 def cost_table(fan_ins=(2, 32, 784), names=("sigmoid", "tanh", "relu", "leaky_relu", "elu", "softplus")):
     """Operations of a Dense layer's activation beside those of its matrix product
-    (used in 03_activations § 4).
+    (used in 03_activations § 8).
 
     Each output of a Dense layer with ``fan_in`` inputs costs ``fan_in`` multiply-adds; its
     activation costs :data:`TRANSCENDENTALS`. Returns a text table: per activation, the
@@ -309,7 +309,7 @@ def cost_table(fan_ins=(2, 32, 784), names=("sigmoid", "tanh", "relu", "leaky_re
 
 
 # --------------------------------------------------------------------------------------
-# § 5 dead ReLU, § 6 output range, § 7 zero-centring: the course's dots network, trained many times
+# § 5 dead ReLU, § 6 zero-centring, § 7 output range: the course's dots network, trained many times
 # --------------------------------------------------------------------------------------
 @lru_cache(maxsize=2)
 def held_out(n=1000, seed=3):
@@ -466,6 +466,18 @@ def _stack_inits(inits, n_in):
     return p
 
 
+def forward_many(p, x, activation):
+    """``(z1, out)`` of the stacked networks :func:`train_many` returns, on inputs ``x`` (n, n_in): hidden
+    pre-activations (K, n, H) and logits (K, n, 1) (used in 03_activations_appendix)."""
+    if not isinstance(p, dict) or not {"W1", "b1", "W2", "b2"} <= set(p):
+        raise TypeError("p must be the stacked parameters train_many returns")
+    x = _check.real_array(x, "x")
+    n_in = np.shape(p["W1"])[-2] if np.ndim(p["W1"]) == 3 else None
+    if x.ndim != 2 or x.shape[1] != n_in:
+        raise ValueError(f"x must have shape (n, {n_in}) (one row per sample), got {x.shape}")
+    return _forward(p, x, _per_run(activation, len(p["W1"]))[0])
+
+
 def _forward(p, x, f):
     z1 = x @ p["W1"] + p["b1"]
     return z1, f(z1) @ p["W2"] + p["b2"]
@@ -479,7 +491,7 @@ def _bce(out, y):
 def lr_sweep(arms=(("relu", "normal"), ("leaky_relu", "normal"), ("relu", "he")), lrs=(0.1, 0.3, 1.0, 2.0, 3.0),
              seeds=tuple(range(8)), epochs=40, hidden=11, bias=0.01):
     """The course's dots network (2-``hidden``-1, cross-entropy, batch 32) for every arm, learning
-    rate and seed (used in 03_activations § 5 and § 6; cached).
+    rate and seed (used in 03_activations § 5 and § 7; cached).
 
     An arm is ``(activation, init)``: ``init="normal"`` is the course's ``tf.random.normal``
     (std 1) with biases ``bias``, ``"he"`` the He et al. (2015) scale. Held-out accuracy on
@@ -644,7 +656,7 @@ def output_range_table(lrs=(1.0, 100.0), activations=("sigmoid", "tanh", "relu",
 def zero_centring_runs(lr=1.0, seeds=tuple(range(8)), epochs=60, hidden=11,
                        activations=("sigmoid", "sigmoid - 1/2", "2 sigmoid(2x)", "tanh", "relu")):
     """Training loss per epoch of the dots network with each hidden activation
-    (used in 03_activations § 7; cached).
+    (used in 03_activations § 6 and its appendix; cached).
 
     The pairs σ(x) / σ(x) − ½ and 2σ(2x) / tanh(x) = 2σ(2x) − 1 have the same slope everywhere
     and differ only in their centre; the course's initialisation (std 1, biases 0.01) and the

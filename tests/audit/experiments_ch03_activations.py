@@ -31,6 +31,8 @@ def calls():
         "train_classifier": lambda: C(*xy, activation="relu", hidden=3, lr=0.1, epochs=1, batch_size=8, seed=0,
                                       init="normal", bias=0.01),
         "train_many": lambda: C(*xy, "relu", init(), [0.1], [0], 1, batch_size=8, on_epoch_end=None),
+        "forward_many": lambda: C(mod("experiments.ch03_activations").train_many(*xy, "relu", init(), [0.1], [0], 1),
+                                  f["dots_x"], "relu"),
         "lr_sweep": lambda: C(arms=(("relu", "normal"),), lrs=(0.3,), seeds=(0,), epochs=1, hidden=3, bias=0.01),
         "dead_relu_table": lambda: C(mod("experiments.ch03_activations").lr_sweep(
             arms=(("relu", "normal"),), lrs=(0.3,), seeds=(0,), epochs=1, hidden=3)),
