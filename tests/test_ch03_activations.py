@@ -4,25 +4,30 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
+import course_lib  # noqa: E402
 from course_lib import train as T  # noqa: E402
 from course_lib.data import dots  # noqa: E402
 from course_lib.experiments import ch03_activations as X  # noqa: E402
 from course_lib.figures import ch03_activations as F  # noqa: E402
-from course_lib.figures._axes import new_figure  # noqa: E402
 from course_lib.nn import activations as A  # noqa: E402
 from course_lib.reference import ch03_activations as R  # noqa: E402
 
 
-# -- the training run: train.fit, checked against the loop written out by hand ----------------------
+def _xy():
+    x, y = dots()
+    return x, y.reshape(-1, 1).astype(float)
+
+
+# -- the training runs: train_classifier is train.fit; train_many equals it --------------------------
 @pytest.mark.parametrize("activation, lr", [("relu", 0.3), ("leaky_relu", 3.0), ("tanh", 1.0)])
 def test_train_classifier_is_the_hand_written_sgd_loop(activation, lr):
-    x, y = dots()
-    y = y.reshape(-1, 1).astype(float)
+    x, y = _xy()
     run = X.train_classifier(x, y, activation, hidden=8, lr=lr, epochs=5, seed=3)
-    p = T.init_mlp(2, 8, seed=3, init="he")
+    p = T.init_mlp(2, 8, seed=3, init="normal", bias=0.01)
     rng = np.random.default_rng(4)
     losses = [T.mlp_loss_and_grads(p, x, y, activation=activation, loss="bce")[0]]
     for _ in range(5):
@@ -36,58 +41,139 @@ def test_train_classifier_is_the_hand_written_sgd_loop(activation, lr):
     np.testing.assert_allclose(run["loss"], losses, rtol=1e-12)
     for k in p:
         np.testing.assert_allclose(run["params"][k], p[k], rtol=1e-12, atol=1e-14)
-    z1, _, out = T.mlp_forward(p, x, activation)
-    assert run["accuracy"][-1] == np.mean((out > 0) == (y > 0.5))
-    assert run["dead"][-1] == np.mean(np.all(z1 <= 0, axis=0))
 
 
-def test_a_diverging_run_stops_quietly_and_is_padded():
-    x, y = dots()
-    run = X.train_classifier(x, y, "leaky_relu", lr=20.0, epochs=40)
-    assert np.isnan(run["loss"][-1]) and len(run["loss"]) == 41
-    assert np.all(np.isfinite(run["loss"][:2]))
+@pytest.mark.parametrize("activation", ["relu", "leaky_relu", "tanh", "sigmoid"])
+def test_train_many_equals_train_fit(activation):
+    x, y = _xy()
+    runs = [(0.3, 0), (3.0, 1), (1.0, 1)]
+    inits = [T.init_mlp(2, 11, 1, seed=s, init="normal", bias=0.01) for _, s in runs]
+    seen = []
+    fast = X.train_many(x, y, activation, inits, [r[0] for r in runs], [r[1] for r in runs], 6,
+                        on_epoch_end=lambda e, p: seen.append(e))
+    assert seen == [-1, 0, 1, 2, 3, 4, 5]
+    for k, (lr, s) in enumerate(runs):
+        ref = X.train_classifier(x, y, activation, lr=lr, epochs=6, seed=s)["params"]
+        for name in ref:
+            np.testing.assert_allclose(fast[name][k].reshape(ref[name].shape), ref[name], rtol=1e-9, atol=1e-11)
+
+
+def test_train_many_trains_the_variants_by_their_derivative():
+    """A variant trains with its own (f, f'): σ − ½ runs like σ with the read-out bias moved."""
+    x, y = _xy()
+    init = T.init_mlp(2, 5, 1, seed=0, init="normal", bias=0.01)
+    a = X.train_many(x, y, "sigmoid - 1/2", [init], [1.0], [0], 1)
+    b = X.train_many(x, y, X.VARIANTS["sigmoid - 1/2"], [init], [1.0], [0], 1)
+    for k in a:
+        np.testing.assert_array_equal(a[k], b[k])
+
+
+@pytest.mark.parametrize("name", sorted(X.VARIANTS))
+def test_variants_derivatives_are_their_slopes(name):
+    f, df = X.VARIANTS[name]
+    x = np.linspace(-6, 6, 241)
+    h = 1e-6
+    np.testing.assert_allclose(df(x), (f(x + h) - f(x - h)) / (2 * h), rtol=1e-6, atol=1e-9)
+
+
+def test_variants_are_what_their_names_say():
+    x = np.linspace(-5, 5, 101)
+    np.testing.assert_allclose(X.two_sigmoid_2x(x), np.tanh(x) + 1, atol=1e-15)
+    np.testing.assert_allclose(X.centred_sigmoid(x), 2 * np.tanh(x / 2), atol=1e-15)
+    assert X.centred_sigmoid(0.0) == 0 and X.centred_sigmoid_grad(0.0) == 1
+    np.testing.assert_allclose(X.sigmoid_minus_half(x), A.sigmoid(x) - 0.5)
+
+
+def test_lr_sweep_measures_what_it_says():
+    sweep = X.lr_sweep(arms=(("relu", "normal"), ("leaky_relu", "normal")), lrs=(0.3, 3.0), seeds=(0, 1), epochs=6)
+    relu, leaky = sweep[("relu", "normal")], sweep[("leaky_relu", "normal")]
+    assert relu["loss"].shape == (2, 2, len([e for e in X.RECORDED if e <= 6]) + 1)
+    assert relu["test_accuracy"].shape == (2, 2) and np.all(relu["finite"])
+    assert np.all(leaky["dead"] == 0)  # Leaky ReLU's derivative is never 0
+    assert np.all(relu["dead"] <= relu["negative"])  # a dead ReLU unit is negative on every sample
+    np.testing.assert_array_equal(relu["dead"], relu["negative"])  # ...and for ReLU the two are the same
+    assert np.all(leaky["zeros"] == 0) and np.all((relu["zeros"][..., 0] > 0.3) & (relu["zeros"][..., 0] < 0.7))
+    run = X.train_classifier(*_xy(), "relu", lr=3.0, epochs=6, seed=1)
+    assert relu["loss"][1, 1, -1] == pytest.approx(run["loss"][-1], rel=1e-9)
+    xt, yt = X.held_out()
+    _, _, out = T.mlp_forward(run["params"], xt, "relu")
+    assert relu["test_accuracy"][1, 1] == np.mean((out > 0) == (yt > 0.5))
 
 
 def test_dead_relu_story_holds():
-    runs = X.dead_relu_sweep(lrs=(0.3, 10.0), epochs=20)
-    assert runs[("relu", 0.3)]["dead"][-1] == 0.0
-    assert runs[("relu", 10.0)]["dead"][-1] > 0.3  # a large step kills a good share of ReLUs
+    facts = X.dead_relu_facts()
+    relu, leaky = facts[("relu", "normal")], facts[("leaky_relu", "normal")]
+    assert relu["dead"][0] == 0 and relu["dead"][-1] > 0.03 and relu["never_revive"]
+    assert np.all(leaky["dead"] == 0) and leaky["accuracy"][-1] < relu["accuracy"][-1] - 0.05
+    assert all(facts[a]["finite"] for a in facts if isinstance(a, tuple))
+    assert "leaky_relu (normal) acc" in X.dead_relu_table()
 
 
-def test_zero_centred_comparison_shapes():
-    curves = X.zero_centred_comparison(activations=("sigmoid", "tanh"), seeds=(0, 1), epochs=3, hidden=4)
-    assert set(curves) == {"sigmoid", "tanh"} and all(c.shape == (4,) for c in curves.values())
+def test_zero_centring_runs_shapes_and_story():
+    runs = X.zero_centring_runs()
+    med = {a: np.median(L, axis=0) for a, L in runs.items()}
+    assert all(L.shape == (8, 61) for L in runs.values())
+    assert med["tanh"][30] < med["sigmoid"][30]  # tanh is faster than sigmoid ...
+    assert med["2 sigmoid(2x)"][30] <= med["tanh"][30]  # ... but not because it is centred
 
 
-# -- vanishing gradients: numpy back-propagation = tf.GradientTape ----------------------------------
+def test_output_range_table_verdicts():
+    table = X.output_range_table(lrs=(1.0, 100.0), activations=("tanh", "relu"), seeds=(0,))
+    tanh_row, relu_row = table.splitlines()[2:4]
+    assert tanh_row.split()[-1] == "1" and "blew up" in relu_row
+
+
+# -- vanishing gradients: numpy back-propagation = tf.GradientTape = Keras ------------------------------
 @pytest.mark.parametrize("activation", X.ELEMENTWISE)
 def test_gradient_norms_equal_gradient_tape(activation):
-    ours = X.gradient_norms(activation, 6, width=8, batch=16, seed=2)
-    theirs = R.gradient_norms_tf(activation, 6, width=8, batch=16, seed=2)
+    ours = X.gradient_norms(activation, 6, width=8, batch=16, seed=2, gain=1.3)
+    theirs = R.gradient_norms_tf(activation, 6, width=8, batch=16, seed=2, gain=1.3)
     rtol = 3e-7 if activation in ("leaky_relu", "rrelu") else 1e-10  # TF keeps leaky slopes in float32
     np.testing.assert_allclose(ours, theirs, rtol=rtol)
 
 
-def test_gradient_norms_float32_tape_agrees_where_nothing_underflows():
-    ours = X.gradient_norms("sigmoid", 10)
-    theirs = R.gradient_norms_tf("sigmoid", 10, dtype="float32")
-    np.testing.assert_allclose(ours, theirs, rtol=1e-4)
+def test_gradient_norms_equal_a_keras_sequential_model():
+    """What the lesson's visible cell does: Dense layers with activation="tanh", weights from deep_net."""
+    tf = course_lib.import_tf()
+    import keras
+
+    x, Ws, v, t = X.deep_net(5, 8, 16)
+    model = keras.Sequential([keras.Input((8,))] + [keras.layers.Dense(8, activation="tanh", use_bias=False)
+                                                    for _ in range(5)] + [keras.layers.Dense(1, use_bias=False)])
+    model.set_weights(Ws + [v])
+    with tf.GradientTape() as tape:
+        loss = keras.losses.MeanSquaredError()(t, model(x))
+    grads = tape.gradient(loss, model.trainable_weights)
+    np.testing.assert_allclose([float(tf.norm(g)) for g in grads[:5]], X.gradient_norms("tanh", 5, 8, 16), rtol=1e-5)
 
 
-def test_vanishing_gradient_story_holds():
-    sig = X.gradient_norms("sigmoid", 20)
-    relu = X.gradient_norms("relu", 20)
-    assert sig[0] / sig[-1] < 1e-6  # collapses towards the input
-    assert 1e-2 < relu[0] / relu[-1] < 1e2  # ReLU keeps the same order of magnitude
+def test_gradient_norms_take_a_pair_of_functions():
+    np.testing.assert_array_equal(X.gradient_norms((A.tanh, A.tanh_grad), 4), X.gradient_norms("tanh", 4))
+    with pytest.raises(TypeError, match="activation"):
+        X.gradient_norms((A.tanh, "x"), 4)
 
 
-def test_gradient_norm_table_is_cached():
-    a = X.gradient_norm_table(max_depth=3, activations=("tanh",), width=4)
-    assert a is X.gradient_norm_table(max_depth=3, activations=("tanh",), width=4)
-    assert sorted(a) == [1, 2, 3] and a[3]["tanh"].shape == (3,)
+def test_vanishing_story_holds():
+    _, nums = X.vanishing_table(depth=10)
+    ratio = {k: f / last for k, (f, last) in nums.items()}
+    assert all(ratio[("sigmoid", g)] < 1e-2 for g in (0.5, 1.0, 2.0, 4.0))  # vanishes at every scale
+    assert 0.1 < ratio[("tanh", 1.0)] < 10  # tanh at Glorot scale does not
+    assert ratio[("tanh", 4.0)] > 10  # ... and explodes at 4x
+    assert ratio[("sigmoid", 4.0)] > 0.25 ** 9  # 0.25^n bounds the derivative factors, not the gradient
+    assert nums[("relu", 1.0)][1] < 0.1 < nums[("relu", 2 ** 0.5)][1]  # ReLU's level: Glorot low, He ~1
 
 
-# -- § 1, § 2, § 3, § 7 -----------------------------------------------------------------------------
+def test_vanishing_view_is_cached_and_fits_the_figure():
+    a = X.vanishing_view(12, "0.5 x Glorot")
+    assert a is X.vanishing_view(12, "0.5 x Glorot")
+    lo, hi = F.GRADIENT_LIMITS
+    for d in (2, 12):
+        for init in X.INIT_SCALES:
+            for g in X.vanishing_view(d, init).values():
+                assert lo / 10 < g.min() and g.max() < hi
+
+
+# -- § 1, § 2, § 3, § 8 -------------------------------------------------------------------------------
 def test_linear_stack_is_one_linear_map():
     assert X.linear_stack_collapse(depth=5) < 1e-10
     lin = X.relu_features_fit(np.sin, 32, activation="linear")["rmse"]
@@ -97,13 +183,27 @@ def test_linear_stack_is_one_linear_map():
 
 def test_properties_table_matches_the_notes():
     p = {n: X.properties(n) for n in A.NAMES}
-    assert p["sigmoid"]["range"] == (0.0, 1.0) and not p["sigmoid"]["zero_centred"]
-    assert p["tanh"]["zero_centred"] and p["tanh"]["identity_near_0"] and p["tanh"]["bounded"]
-    assert p["relu"]["range"] == (0.0, np.inf) and not p["relu"]["smooth"]
+    assert p["sigmoid"]["range"] == (0.0, 1.0) and p["sigmoid"]["attained"] == (False, False)
+    assert p["tanh"]["zero_centred"] and p["tanh"]["identity_near_0"] and p["tanh"]["attained"] == (False, False)
+    assert p["relu"]["range"] == (0.0, np.inf) and p["relu"]["attained"][0] and not p["relu"]["smooth"]
     assert all(v["monotonic"] for v in p.values())
     assert p["elu"]["range"][0] == -1.0 and p["elu"]["smooth"]
-    table = X.properties_table(("sigmoid", "relu"))
-    assert table.splitlines()[0].split()[:2] == ["function", "range"] and "relu" in table
+    lines = X.properties_table(("sigmoid", "relu")).splitlines()
+    assert "(0, 1)" in lines[2] and "[0, inf)" in lines[3]
+
+
+def test_convexity_check():
+    cv = X.convexity_check()
+    assert not cv["mse_convex_here"] and cv["bce_convex_here"]
+    np.testing.assert_allclose(cv["mse"], (1 - A.sigmoid(np.array(cv["w"]))) ** 2)
+    np.testing.assert_allclose(cv["bce"], -np.log(A.sigmoid(np.array(cv["w"]))))
+    with pytest.raises(ValueError, match="w"):
+        X.convexity_check(w=(0.0, 1.0, 3.0))
+
+
+def test_cost_table():
+    lines = X.cost_table(fan_ins=(2, 784), names=("relu", "sigmoid")).splitlines()
+    assert lines[2].split() == ["relu", "0", "1", "20%", "0%"] and lines[3].split()[:3] == ["sigmoid", "1", "3"]
 
 
 def test_curve_data_and_softmax_temperature():
@@ -116,11 +216,6 @@ def test_curve_data_and_softmax_temperature():
     np.testing.assert_allclose(p, [1, 0, 0], atol=1e-12)
 
 
-def test_relative_cost_measures_every_function():
-    cost = X.relative_cost(n=20_000, repeats=3)
-    assert set(cost) == set(A.NAMES) and all(np.isfinite(v) and v > 0 for v in cost.values())
-
-
 @pytest.mark.parametrize("call, match", [
     (lambda: X.softmax_temperature([1.0, 2.0], 0), "temperature"),
     (lambda: X.relu_features_fit(np.sin, 0), "n_units"),
@@ -128,32 +223,42 @@ def test_relative_cost_measures_every_function():
     (lambda: X.gradient_norms("softmax", 3), "activation"),
     (lambda: X.train_classifier(np.ones((4, 2)), np.ones(4), lr=-1), "lr"),
     (lambda: X.curve_data("tanh", lo=1.0, hi=0.0), "lo"),
+    (lambda: X.train_many(*_xy(), "relu", [T.init_mlp(2, 3)], [0.1, 0.2], [0], 1), "lrs"),
+    (lambda: X.lr_sweep(arms=(("relu", "xavier"),)), "arms"),
 ])
 def test_bad_input_names_the_argument(call, match):
     with pytest.raises(ValueError, match=match):
         call()
 
 
-# -- the chapter's "checked against TensorFlow" table ----------------------------------------------
-def test_ch03_vs_tensorflow_is_round_off():
-    rows = R.ch03_vs_tensorflow(n=200)
+# -- reference: the chapter's "checked against TensorFlow" table, timings ------------------------------
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_ch03_vs_tensorflow_is_round_off(dtype):
+    rows = R.ch03_vs_tensorflow(n=200, dtype=dtype)
     assert [r[0] for r in rows] == list(A.NAMES)
     for name, dv, dd in rows:
-        tol = 1e-7 if name in ("leaky_relu", "rrelu") else 1e-13  # TF keeps leaky slopes in float32
+        tol = 1e-6 if dtype == "float32" else 1e-7 if name in ("leaky_relu", "rrelu") else 1e-13
         assert dv < tol and dd < tol, name
 
 
-# -- figures: each draw half draws what its compute half returns ------------------------------------
+def test_timings_measure_every_function():
+    t = R.activation_timings(names=("relu", "sigmoid"), n=1000, repeats=2)
+    assert set(t) == {"relu", "sigmoid"} and all(a > 0 and b > 0 for a, b in t.values())
+    d = R.dense_layer_timings(fan_in=8, units=4, batch=2, names=("tanh",), repeats=2)
+    assert set(d) == {"matmul", "tanh"} and all(v > 0 for v in d.values())
+
+
+# -- figures: each draw half draws what its compute half returns ----------------------------------------
 def test_figures_draw():
-    fig, axes = new_figure(1, 4)
+    fig, axes = plt.subplots(1, 4)
     F.draw_activation(("tanh", *X.curve_data("tanh")), axes[0])
     F.draw_feature_fit({"relu": X.relu_features_fit(np.sin, 8),
                         "linear": X.relu_features_fit(np.sin, 8, activation="linear")}, axes[1])
-    F.draw_gradient_norms(X.gradient_norm_table(max_depth=4)[4], axes[2])
+    F.draw_gradient_norms(X.vanishing_view(4), axes[2])
     F.draw_softmax_bars((["a", "b"], np.array([0.3, 0.7]), 1.0), axes[3])
-    fig2, axes = new_figure(1, 2)
-    runs = X.dead_relu_sweep(lrs=(0.3,), epochs=2, hidden=4)
-    F.draw_dead_units({"relu": runs[("relu", 0.3)], "leaky_relu": runs[("leaky_relu", 0.3)]}, axes)
-    import matplotlib.pyplot as plt
-
+    fig2, axes2 = plt.subplots(1, 2)
+    F.draw_dead_relu(X.lr_sweep(arms=(("relu", "normal"),), lrs=(0.3, 1.0), seeds=(0,), epochs=2), axes2)
+    fig3, axes3 = plt.subplots(1, 2)
+    F.draw_zero_centring(X.zero_centring_runs(seeds=(0,), epochs=2), axes3)
+    assert axes2[1].get_title().startswith("dead units") and axes3[0].get_title() == "slope 1/4 at 0"
     plt.close("all")

@@ -100,6 +100,8 @@ def relu_grad(x, negative_slope=0.0, max_value=None, threshold=0.0):
     """ReLU'(x): 1 above ``threshold`` (0 from ``max_value`` on), ``negative_slope`` below; ReLU'(0) = 0."""
     x = _check.as_float(x)
     negative_slope, max_value, threshold = _relu_args(negative_slope, max_value, threshold)
+    if not negative_slope and max_value is None and threshold == 0.0:
+        return (x > 0).astype(x.dtype)  # the common case, one vectorised pass
     d = np.where(x > threshold, 1.0, negative_slope)
     if max_value is not None:
         d = np.where(x > threshold, np.where(x < max_value, 1.0, 0.0), d)
