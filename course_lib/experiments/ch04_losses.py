@@ -183,7 +183,8 @@ def yogurt_gd(x, y, w0, *, loss="custom", cost=1.0, profit=99.0, lr=0.002, epoch
         depends on how its kernels were built for the CPU: on some CPUs one of the two equals
         ``reference.ch04_losses.yogurt_gd_tf`` bit for bit (the chapter's appendix shows which on
         the machine that runs it); the tests only assume float32 round-off. ``fma=False`` is
-        bit for bit ``train.fit`` with ``nn.optimizers.SGD`` and a sample-by-sample gradient.
+        bit for bit ``train.fit`` with ``nn.optimizers.SGD`` and a sample-by-sample gradient, and
+        reproduces the course's printed weights exactly.
 
     Returns
     -------
@@ -306,7 +307,7 @@ def yogurt_grid(w0, values=YOGURT_GRID, epochs=10000, every=10):
                       epochs=epochs, every=every)
     optimum = np.array([yogurt_optimum(x, y, c, p)[0] for c, p in pairs])
     return {"pairs": pairs, "paths": paths, "final": paths[-1], "optimum": optimum, "every": every,
-            "values": tuple(values), "x": x, "y": y[:, 0]}
+            "values": tuple(values), "x": x, "y": y[:, 0], "lr": 0.002}
 
 
 def yogurt_view(cost, profit, w0, *, tail=200):
@@ -314,7 +315,7 @@ def yogurt_view(cost, profit, w0, *, tail=200):
 
     Reads :func:`yogurt_grid` (never trains): ``cost`` and ``profit`` must be grid values.
     Also the loss along the path (``loss``), its exact minimum (``loss_opt``) and their gap, and
-    the median distance between recorded points in the last ``tail`` records, per epoch
+    the median length of one epoch's step ``|η ∇L|`` at the last ``tail`` recorded points
     (``tail_step``). Used in 04_losses § COST 与 PROFIT 滑块.
     """
     cost, profit = _check.non_negative(cost, "cost"), _check.non_negative(profit, "profit")
@@ -341,7 +342,8 @@ def yogurt_view(cost, profit, w0, *, tail=200):
     loss_path = np.sum(np.where(rp > 0, rp * cost, -rp * profit), axis=1)
     ro = x @ opt - y
     loss_opt = float(np.sum(np.where(ro > 0, ro * cost, -ro * profit)))
-    steps = np.linalg.norm(np.diff(path[-tail:], axis=0), axis=1) / g["every"]
+    s_tail = np.where(rp[-tail:] > 0, cost, -profit)  # dL/d(prediction) of each sample, at the tail's points
+    steps = g["lr"] * np.linalg.norm(s_tail @ x, axis=1)  # one epoch's step |η ∇L| there
     return {"cost": cost, "profit": profit, "path": path, "tail": path[-tail:], "optimum": opt,
             "final": final, "every": g["every"], "grid": (W1, W2, surface),
             "tau": profit / (cost + profit), "under_share": under,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._axes import COLORS, contour_lines, loss_curves
+from ._axes import COLORS, contour_lines, log_axis, loss_curves
 
 __all__ = ["draw_regression_losses", "draw_ce_stability", "draw_yogurt", "draw_box_pair", "draw_box_regression",
            "draw_box_cases", "draw_focal_curves", "draw_focal_toy", "draw_detector_loss"]
@@ -22,15 +22,6 @@ def _lean(*axes):
         for axis, name in ((ax.xaxis, "x"), (ax.yaxis, "y")):
             if axis.get_scale() == "linear":
                 ax.locator_params(axis=name, nbins=4)
-
-
-def _plain_log_ticks(axis, ticks):
-    """Fixed ticks with plain labels on a log axis: mathtext tick labels (10^3) cost ~30 ms per redraw."""
-    import matplotlib.ticker as mticker
-
-    axis.set_major_locator(mticker.FixedLocator(ticks))
-    axis.set_major_formatter(mticker.FixedFormatter([f"{t:g}" for t in ticks]))
-    axis.set_minor_locator(mticker.NullLocator())
 
 
 def draw_regression_losses(data, axes):
@@ -77,9 +68,7 @@ def draw_ce_stability(data, ax):
             label="naive: exp / sum, then log")
     ax.axvline(data["at"], color="0.3", lw=1, ls=":")
     if data["target"] == "smallest":  # the true loss grows like 2z; the clipped one stops at -log(1e-7)
-        ax.set_yscale("log")
-        ax.set_ylim(0.5, 5000)
-        _plain_log_ticks(ax.yaxis, [1, 10, 100, 1000])
+        log_axis(ax, "y", lim=(0.5, 5000), ticks=[1, 10, 100, 1000])
     else:  # the true loss falls to 0
         ax.set_ylim(-0.05, 1.25)
     ax.set_xlabel("logit scale z   (logits = [z, 0, -z])")
@@ -109,9 +98,7 @@ def draw_yogurt(data, axes):
     ax.legend(loc="lower right", fontsize=9)
     epochs = np.arange(len(path)) * data["every"]
     ax2.plot(epochs, np.maximum(data["gap"], 1e-3), lw=0.8, color=COLORS[0])
-    ax2.set_yscale("log")
-    ax2.set_ylim(1e-3, 1e3)
-    _plain_log_ticks(ax2.yaxis, [0.001, 0.1, 10, 1000])
+    log_axis(ax2, "y", lim=(1e-3, 1e3), ticks=[0.001, 0.1, 10, 1000])
     ax2.set_xlim(0, epochs[-1])
     ax2.set_xlabel("epoch")
     ax2.set_ylabel("loss − its minimum")
@@ -157,7 +144,10 @@ def draw_box_pair(data, axes):
 
 def draw_box_regression(data, ax):
     """The box-regression simulation (``experiments.ch04_losses.box_regression_simulation``): mean error per step."""
-    return loss_curves(ax, data["error"], xlabel="iteration", ylabel="mean l1 error of (x, y, w, h)", logy=True)
+    loss_curves(ax, data["error"], xlabel="step", ylabel="mean l1 error of (x, y, w, h)")
+    log_axis(ax, "y")
+    ax.set_title("box regression: mean error per step", fontsize=10)
+    return ax
 
 
 def draw_box_cases(data, axes):
@@ -246,7 +236,7 @@ def draw_detector_loss(data, axes):
     ax.set_title("objects (black), positive anchors (dotted),\npredicted boxes (blue)", fontsize=10)
     rows = {"share of the loss L": {k: v / data["total"] for k, v in data["loss"].items()},
             "share of |dL_cls / dz|": dict(data["grad_share"], boxes=0.0)}
-    for y, (label, shares) in enumerate(rows.items()):
+    for y, shares in enumerate(rows.values()):
         left = 0.0
         for name, share in shares.items():
             ax2.barh(y, share, left=left, color=_GROUP_COLORS[name], height=0.6,
