@@ -62,12 +62,13 @@ def yogurt():
 def iris():
     """The course's iris comparison: five optimizers, 500 epochs each."""
     import course_lib
-    from course_lib import experiments as E
+    from course_lib.experiments import ch06_optimizers as X
+    from course_lib.reference import ch06_optimizers as REF
 
     course_lib.setup()
-    ours_s, ours = _time(lambda: E.iris_optimizers(), repeats=3)
+    ours_s, ours = _time(lambda: X.iris_optimizers(), repeats=3)
     t = time.perf_counter()
-    theirs = E.iris_optimizers_course_tf()
+    theirs = REF.iris_optimizers_course_tf()
     theirs_s = time.perf_counter() - t
     diffs = []
     for name, run in ours.items():
@@ -83,18 +84,20 @@ def iris():
 def dots():
     """The dots experiment: 2-11-1 ReLU network, 400 epochs of batch 32, without and with L2 (lam 0.03)."""
     import course_lib
-    from course_lib import regularization as R
+    from course_lib import train
     from course_lib.data import dots as dots_data
+    from course_lib.experiments.ch05_dots_runs import train_mlp
+    from course_lib.reference.ch05_fitting import tf_course_loop
 
     course_lib.setup()
     x, y = dots_data()
-    init = R.init_mlp(seed=0)
+    init = train.init_mlp(seed=0, init="normal", bias=0.01)
     # both runs side by side in one vectorised loop (train_mlp takes a sequence of λ), as the notebook does
-    ours_s, ours = _time(lambda: R.train_mlp(x, y, lam=(0.0, 0.03), init=init, epochs=400))
+    ours_s, ours = _time(lambda: train_mlp(x, y, lam=(0.0, 0.03), init=init, epochs=400))
     t = time.perf_counter()
-    theirs = [R.tf_course_loop(x, y, init, lam=lam, epochs=400) for lam in (0.0, 0.03)]
+    theirs = [tf_course_loop(x, y, init, lam=lam, epochs=400) for lam in (0.0, 0.03)]
     theirs_s = time.perf_counter() - t
-    diff = max(float(np.max(np.abs(np.ravel(ours.w1[k]) - np.ravel(t_["w1"])))) for k, t_ in enumerate(theirs))
+    diff = max(float(np.max(np.abs(np.ravel(ours.W1[k]) - np.ravel(t_["W1"])))) for k, t_ in enumerate(theirs))
     return {"experiment": "dots: 2 runs (with / without L2) x 400 epochs x 10 batches, side by side", "ours_s": ours_s,
             "theirs_s": theirs_s, "reference": "course's class2 p29 loop (tf.data, GradientTape, assign_sub), float64",
             "agreement": f"final weights within {diff:.1e}"}
@@ -103,19 +106,20 @@ def dots():
 def keras_trajectories(steps=1000):
     """2-D trajectories of 1000 steps on f = 0.1 x1^2 + 2 x2^2: course_lib vs keras.optimizers on tf.Variable."""
     import course_lib
-    from course_lib import optimizers as O
+    from course_lib.experiments import ch06_optimizers as X
+    from course_lib.nn import optimizers as O
 
     course_lib.setup()
     tf = course_lib.import_tf()
     import keras
 
-    surface = O.SURFACES["quadratic"]
+    surface = X.SURFACES["quadratic"]
     cases = [("SGD", dict(learning_rate=0.05)), ("SGD", dict(learning_rate=0.05, momentum=0.9, nesterov=True)),
              ("Adagrad", dict(learning_rate=0.3)), ("Adadelta", dict(learning_rate=1.0)),
              ("RMSprop", dict(learning_rate=0.05)), ("Adam", dict(learning_rate=0.1)), ("Nadam", dict(learning_rate=0.1))]
 
     def ours():
-        return [O.trajectory(getattr(O, name)(**kw), surface.grad, np.float32(surface.x0), steps) for name, kw in cases]
+        return [X.trajectory(getattr(O, name)(**kw), surface.grad, np.float32(surface.x0), steps) for name, kw in cases]
 
     ours_s, paths = _time(ours)
     t = time.perf_counter()

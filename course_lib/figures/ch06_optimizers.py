@@ -11,13 +11,8 @@ from matplotlib import ticker as _ticker
 
 from ._axes import COLORS, _decades, _round_up, contour_with_paths, loss_curves
 
-__all__ = ["draw_optimizer_race", "draw_iris_runs", "draw_step_losses", "draw_loss_vs_updates", "draw_restarts", "draw_tuned_race", "draw_adam_bias"]
-
-
-# (appended; compute halves in course_lib.optimizers and course_lib.experiments)
-
-
-
+__all__ = ["draw_optimizer_race", "draw_iris_runs", "draw_curves", "draw_step_losses", "draw_loss_vs_updates",
+           "draw_restarts", "draw_tuned_race", "draw_adam_bias"]
 
 
 def _opt_color(name, names):
@@ -25,7 +20,7 @@ def _opt_color(name, names):
 
 
 def draw_optimizer_race(data, axes):
-    """``data`` from :func:`course_lib.optimizers.race`: paths on the contours, f − f* and |Δx| per step.
+    """``data`` from :func:`course_lib.experiments.ch06_optimizers.race`: paths on the contours, f − f* and |Δx| per step.
 
     ``axes`` is one Axes (contours only) or three (contours, loss, step length).
     """
@@ -78,7 +73,7 @@ def _plain_power(y, _pos=None):
 
 
 def draw_iris_runs(runs, axes, logy=True):
-    """``runs = {name: IrisRun}``: training loss and test accuracy per epoch on two axes."""
+    """``runs = {name: IrisRun}`` (from ``iris_optimizers``): training loss and test accuracy per epoch, two axes."""
     ax_loss, ax_acc = axes
     loss_curves(ax_loss, {r.name: r.loss for r in runs.values()}, ylabel="training loss (MSE)", logy=logy)
     loss_curves(ax_acc, {r.name: r.test_acc for r in runs.values()}, ylabel="test accuracy")
@@ -86,6 +81,11 @@ def draw_iris_runs(runs, axes, logy=True):
     ax_acc.legend(loc="lower right", fontsize=8)
     ax_loss.legend(fontsize=8)
     return axes
+
+
+def draw_curves(histories, ax, ylabel="loss", logy=False, xlabel="epoch"):
+    """``histories = {name: values per epoch}``: one line each, with a legend."""
+    return loss_curves(ax, histories, xlabel=xlabel, ylabel=ylabel, logy=logy)
 
 
 def draw_step_losses(data, ax, window=20):
@@ -128,7 +128,7 @@ def draw_restarts(runs, ax):
 
 
 def draw_tuned_race(data, axes):
-    """``data`` from :func:`course_lib.optimizers.tuned_race`: final loss vs lr, and the best runs."""
+    """``data`` from :func:`course_lib.experiments.ch06_optimizers.tuned_race`: final loss vs lr, and the best runs."""
     ax_lr, ax_best = axes
     for i, (name, d) in enumerate(data["runs"].items()):
         c = COLORS[i % len(COLORS)]
@@ -144,7 +144,7 @@ def draw_tuned_race(data, axes):
 
 
 def draw_adam_bias(data, ax):
-    """``data = {label: |Δw| / lr per step}`` (:func:`course_lib.optimizers.adam_effective_step`)."""
+    """``data = {label: |Δw| / lr per step}`` (:func:`course_lib.experiments.ch06_optimizers.adam_effective_step`)."""
     for i, (label, y) in enumerate(data.items()):
         ax.plot(np.arange(1, len(y) + 1), y, lw=1.8, color=COLORS[i % len(COLORS)], label=label)
     ax.set_xscale("log")
