@@ -361,7 +361,8 @@ def test_every_figure_draws_its_data_with_readable_text():
                (F.draw_yogurt, X.yogurt_view(1, 99, w0t), 2), (F.draw_box_pair, X.box_view(3.0, 0.5, 2.0, 1.5), 2),
                (F.draw_box_cases, X.box_case_view("horizontal", 50), 4), (F.draw_focal_curves, X.focal_curve_data(), 1),
                (F.draw_focal_toy, X.focal_view(2.0, 0.25), 2), (F.draw_detector_loss, X.detector_loss_view(), 2),
-               (F.draw_box_regression, X.box_regression_simulation(n_centers=1, n_iter=5), 1)]
+               (F.draw_box_regression, X.box_regression_simulation(n_centers=1, n_iter=5), 1),
+               (F.draw_box_simulation_step, X.box_simulation_view(60), 4)]
     for draw, data, n in figures:
         fig, axes = new_figure(1, n)
         draw(data, axes)
@@ -370,3 +371,14 @@ def test_every_figure_draws_its_data_with_readable_text():
                  + ([lt for lt in ax.get_legend().get_texts()] if ax.get_legend() else []) if t.get_text()]
         assert min(sizes) >= 9, (draw.__name__, min(sizes))
         matplotlib.pyplot.close(fig)
+
+
+def test_box_simulation_view_spreads_every_box():
+    first, last = X.box_simulation_view(0), X.box_simulation_view(200)
+    for d in (first, last):
+        for shares in d["shares"].values():
+            assert shares.sum() == pytest.approx(1.0)
+    assert first["shares"]["IoU"][0] == last["shares"]["IoU"][0] > 0.5  # disjoint boxes never move under the IoU loss
+    assert last["mean"]["CIoU"] > 0.99 and last["shares"]["GIoU"][0] == 0
+    sim = X.box_regression_simulation()
+    assert last["mean"]["DIoU"] == pytest.approx(sim["iou"]["DIoU"][-1], rel=1e-6)

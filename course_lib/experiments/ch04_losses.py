@@ -34,8 +34,8 @@ from ..nn.activations import sigmoid, softmax
 __all__ = [
     "regression_curves", "ce_stability_view",
     "yogurt_gd", "least_squares", "yogurt_optimum", "YOGURT_GRID", "yogurt_grid", "yogurt_view",
-    "box_view", "box_regression_simulation", "box_case_paths", "box_case_view", "SIM_CASES", "SIM_SCALES",
-    "SIM_RATIOS",
+    "box_view", "box_regression_simulation", "box_simulation_view", "box_case_paths", "box_case_view", "SIM_CASES",
+    "SIM_SCALES", "SIM_RATIOS",
     "focal_curve_data", "focal_toy", "focal_view", "FOCAL_GAMMAS", "FOCAL_ALPHAS",
     "detector_toy", "detector_loss_view", "DETECTOR_BOX_WEIGHTS",
 ]
@@ -421,6 +421,7 @@ def _regress(A, T, kinds, n_iter, lr, decay_at, track=(), paths=False):
     """Regress boxes ``A`` (n, 4) xywh to ``T`` with each loss of ``kinds``: the DIoU paper's update
     ``B ← B − η (2 − IoU) ∂L/∂B``, η multiplied by 0.1 at each epoch of ``decay_at``; gradients by
     forward differences (step 1e-7), all losses and boxes in one vectorised evaluation per step.
+    Returns the mean ℓ1 error per step and loss, every box's IoU per step (float32) and the tracked boxes.
 
     The hot kernel of :func:`box_regression_simulation` and :func:`box_case_paths` (one step is
     tested equal to the update with TensorFlow's autodiff gradient)."""
@@ -429,7 +430,7 @@ def _regress(A, T, kinds, n_iter, lr, decay_at, track=(), paths=False):
     sel, own, h = np.asarray(kinds), np.arange(len(kinds)), 1e-7
     steps = np.eye(4) * h
     err = np.empty((n_iter + 1, len(kinds)))
-    ious = np.empty((n_iter + 1, len(kinds)))
+    ious = np.empty((n_iter + 1, len(kinds), A.shape[0]), dtype=np.float32)  # every box's IoU at every step
     track = list(track) if not paths else list(range(A.shape[0]))
     kept = np.empty((n_iter + 1, len(kinds), len(track), 4))
     for it in range(n_iter + 1):
@@ -437,7 +438,7 @@ def _regress(A, T, kinds, n_iter, lr, decay_at, track=(), paths=False):
         sims = _L._similarities(Tx, _L._xywh_to_xyxy(probes))  # 4 arrays (5, L, n)
         iou_now = sims[0][0]  # (L, n)
         err[it] = np.abs(B - T).sum(-1).mean(-1)
-        ious[it] = iou_now.mean(-1)
+        ious[it] = iou_now
         kept[it] = B[:, track]
         if it == n_iter:
             break
@@ -455,6 +456,7 @@ def _losses_arg(losses):
     return [_L._kind_of(name, "losses") for name in losses]
 
 
+@lru_cache(maxsize=2)
 def box_regression_simulation(n_centers=5, scales=SIM_SCALES, ratios=SIM_RATIOS, target_ratios=SIM_RATIOS,
                               n_iter=200, lr=0.1, decay_at=(160, 180), radius=3.0,
                               losses=("IoU", "GIoU", "DIoU", "CIoU"), track=()):
@@ -471,7 +473,7 @@ def box_regression_simulation(n_centers=5, scales=SIM_SCALES, ratios=SIM_RATIOS,
     -------
     dict
         ``error`` {loss: (n_iter + 1,) mean ℓ1 error of (x, y, w, h)}, ``iou`` {loss: mean IoU
-        per step}, ``paths`` {loss: (n_iter + 1, len(track), 4)}, ``anchors``/``targets`` (n, 4)
+        per step}, ``iou_all`` {loss: (n_iter + 1, n) every regression's IoU, float32}, ``paths`` {loss: (n_iter + 1, len(track), 4)}, ``anchors``/``targets`` (n, 4)
         xywh of each regression, ``n`` their number, ``disjoint_share`` the share of anchors that
         start with no overlap (IoU 0).
     """
@@ -497,10 +499,32 @@ def box_regression_simulation(n_centers=5, scales=SIM_SCALES, ratios=SIM_RATIOS,
     err, ious, kept = _regress(A, T, kinds, n_iter, lr, decay_at, track=track)
     names = [list(_L.BOX_LOSSES)[k] for k in kinds]
     return {"error": {n: err[:, i] for i, n in enumerate(names)},
-            "iou": {n: ious[:, i] for i, n in enumerate(names)},
+            "iou": {n: ious[:, i].mean(axis=-1, dtype=np.float64) for i, n in enumerate(names)},
+            "iou_all": {n: ious[:, i] for i, n in enumerate(names)},
             "paths": {n: kept[:, i] for i, n in enumerate(names)},
             "anchors": A, "targets": T, "n": len(A),
             "disjoint_share": float(np.mean(_L._similarities(_L._xywh_to_xyxy(T), _L._xywh_to_xyxy(A))[0] == 0))}
+
+
+def box_simulation_view(step):
+    """Slider data: how the IoU of the 1715 regressions of :func:`box_regression_simulation` is spread at ``step``.
+
+    For each loss: the share of regressions in each IoU bin (0, then (0, 0.1], …, (0.9, 1]) and the
+    mean IoU. Reads the cached default simulation (never re-runs it). Used in
+    04_losses_appendix § DIoU 论文的框回归模拟.
+    """
+    sim = box_regression_simulation()
+    n = len(next(iter(sim["error"].values()))) - 1
+    step = _check.integer(step, "step", low=0, high=n)
+    edges = np.linspace(0, 1, 11)
+    shares, means = {}, {}
+    for name, ious in sim["iou_all"].items():
+        v = ious[step].astype(np.float64)
+        zero = np.mean(v == 0)
+        counts = np.histogram(v[v > 0], bins=edges)[0] / len(v)
+        shares[name] = np.concatenate([[zero], counts])
+        means[name] = float(v.mean())
+    return {"step": step, "edges": edges, "shares": shares, "mean": means, "n": sim["n"]}
 
 
 #: The paper's three typical cases (its Fig. 1 and 4), as (anchor, target) in (x, y, w, h).

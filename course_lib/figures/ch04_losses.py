@@ -11,7 +11,7 @@ import numpy as np
 from ._axes import COLORS, contour_lines, log_axis, loss_curves
 
 __all__ = ["draw_regression_losses", "draw_ce_stability", "draw_yogurt", "draw_box_pair", "draw_box_regression",
-           "draw_box_cases", "draw_focal_curves", "draw_focal_toy", "draw_detector_loss"]
+           "draw_box_simulation_step", "draw_box_cases", "draw_focal_curves", "draw_focal_toy", "draw_detector_loss"]
 
 _BOX_COLORS = {"IoU": COLORS[0], "GIoU": COLORS[1], "DIoU": COLORS[2], "CIoU": COLORS[3]}
 
@@ -148,6 +148,20 @@ def draw_box_regression(data, ax):
     log_axis(ax, "y")
     ax.set_title("box regression: mean error per step", fontsize=10)
     return ax
+
+
+def draw_box_simulation_step(data, axes):
+    """The simulation at one step (``experiments.ch04_losses.box_simulation_view``): IoU spread, one panel per loss."""
+    labels = ["0"] + [f"{b:.1f}" for b in data["edges"][1:]]
+    for ax, (name, shares) in zip(axes, data["shares"].items()):
+        ax.bar(np.arange(11), shares, color=["0.25"] + [_BOX_COLORS[name]] * 10, width=0.8)
+        ax.set_ylim(0, 1)
+        ax.set_xticks([0, 5, 10])
+        ax.set_xticklabels([labels[0], labels[5], labels[10]])
+        ax.set_xlabel("IoU (first bar: exactly 0)")
+        ax.set_title(f"{name} loss: mean IoU {data['mean'][name]:.2f}", fontsize=10)
+    axes[0].set_ylabel(f"share of {data['n']} boxes")
+    return axes
 
 
 def draw_box_cases(data, axes):

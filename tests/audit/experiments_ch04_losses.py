@@ -25,6 +25,7 @@ def calls():
                                                n_iter=3, lr=0.1, decay_at=(2,), radius=3.0, losses=("IoU",),
                                                track=(0,)),
         "box_case_paths": lambda: C(n_iter=5, lr=0.1, decay_at=(3,)),
+        "box_simulation_view": lambda: C(10),
         "box_case_view": lambda: C("diagonal", 3),
         "focal_curve_data": lambda: C(gammas=(0, 2), n=10),
         "focal_toy": lambda: C(n_neg=20, n_pos=4, gammas=(0.0, 2.0), alphas=(0.25,), lr=1.0, epochs=3, seed=4),
