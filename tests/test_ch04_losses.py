@@ -205,7 +205,8 @@ def test_batched_runs_equal_single_runs(w0):
 def test_course_yogurt_numbers_reproduced(w0):
     got = R.course_yogurt_runs(w0)
     for name, w in got.items():
-        np.testing.assert_allclose(w, R.COURSE_NUMBERS[name], atol=2e-6)  # float32 round-off of another machine
+        # the course's machine summed the gradient sample by sample without FMA: bit for bit, on any CPU
+        np.testing.assert_array_equal(w, np.float32(R.COURSE_NUMBERS[name]))
 
 
 def test_optima_are_optimal():
@@ -281,3 +282,103 @@ def test_focal_toy_is_the_readable_loop():
 
         train.fit(params, loss_and_grads, lambda epoch: [(Xb, d["y"])], SGD(1.0), 40)
         np.testing.assert_allclose(d["W"][gi, 0], params["w"], rtol=1e-10, atol=1e-12)
+
+
+# ------------------------------------------------------------------------------------------------
+# slider data added for the lesson: MAE's flat minimum, a student's IoU, the yogurt gap, the detector
+# ------------------------------------------------------------------------------------------------
+def test_mae_is_flat_between_the_middle_values():
+    d = X.regression_curves(1.0)
+    assert d["mae_interval"] == (2.0, 2.5)  # six points: every c between the 3rd and 4th is optimal
+    assert d["median"] == 2.25 and d["mean"] == pytest.approx(11 / 3)
+    assert d["best"]["MSE"] == pytest.approx(3.67, abs=0.005)
+
+
+def test_box_view_with_a_students_iou_equals_the_library():
+    def my_iou(a, b):  # a plain, correct IoU
+        a, b = np.asarray(a, float), np.asarray(b, float)
+        iw = np.maximum(np.minimum(a[..., 2], b[..., 2]) - np.maximum(a[..., 0], b[..., 0]), 0)
+        ih = np.maximum(np.minimum(a[..., 3], b[..., 3]) - np.maximum(a[..., 1], b[..., 1]), 0)
+        inter = iw * ih
+        area = lambda c: (c[..., 2] - c[..., 0]) * (c[..., 3] - c[..., 1])  # noqa: E731
+        return inter / (area(a) + area(b) - inter)
+
+    for dx in (0.3, 3.0):
+        lib, own = X.box_view(dx, 0.2, 1.5, 1.0), X.box_view(dx, 0.2, 1.5, 1.0, iou=my_iou)
+        assert own["similarity"]["IoU"] == pytest.approx(lib["similarity"]["IoU"], abs=1e-12)
+        np.testing.assert_allclose(own["curves"]["IoU"], lib["curves"]["IoU"], atol=1e-12)
+        assert own["slope"]["IoU"] == pytest.approx(lib["slope"]["IoU"], abs=1e-6)
+    with pytest.raises(ValueError, match="iou"):
+        X.box_view(1.0, 0.0, 1.0, 1.0, iou=lambda a, b: 0.5)  # one number for 481 pairs
+
+
+def test_yogurt_view_gap_is_never_below_the_exact_minimum(w0):
+    for cost, profit in ((1, 99), (99, 1), (10, 10)):
+        d = X.yogurt_view(cost, profit, tuple(w0.tolist()))
+        assert np.all(d["gap"] >= -1e-9)  # the LP optimum is the minimum
+        assert d["gap"][-200:].min() > 1e-3  # gradient descent keeps oscillating above it
+        assert d["tail_step"] > 0
+
+
+def test_fast_yogurt_kernel_any_sample_count():
+    x, y = yogurt()
+    w0 = np.array([-0.8, 1.5], np.float32)
+    for n in (32, 30, 17, 1):
+        fast = X.yogurt_gd(x[:n], y[:n], w0, epochs=40, every=40)[-1, 0]
+        exact = X.yogurt_gd(x[:n], y[:n], w0, epochs=40, every=40, exact=True, fma=False)[-1, 0]
+        np.testing.assert_allclose(fast, exact, atol=1e-5)
+
+
+def test_detector_loss_splits_as_the_formula_says():
+    ce = X.detector_loss_view(0.0, 0.5, 1.0, "GIoU")
+    d = X.detector_toy()
+    used = d["positive"] | d["negative"]
+    y = d["positive"].astype(float)
+    want = keras.losses.binary_crossentropy(y[used, None], d["logits"][used, None], from_logits=True)
+    cls = sum(v for k, v in ce["loss"].items() if k != "boxes")
+    assert cls == pytest.approx(0.5 * float(np.sum(want)) / d["positive"].sum(), rel=1e-9)  # α = 0.5 halves CE
+    assert ce["loss"]["boxes"] == pytest.approx(float(np.mean(L.giou_loss(d["target"][d["positive"]],
+                                                                         d["boxes"][d["positive"]]))))
+    assert sum(ce["grad_share"].values()) == pytest.approx(1.0)
+    focal = X.detector_loss_view(2.0, 0.25, 1.0, "GIoU")
+    assert focal["loss"]["easy negatives"] < 0.05 * ce["loss"]["easy negatives"]
+    assert focal["grad_share"]["easy negatives"] < ce["grad_share"]["easy negatives"]
+    assert X.detector_loss_view(2.0, 0.25, 5.0, "GIoU")["loss"]["boxes"] == pytest.approx(5 * focal["loss"]["boxes"])
+    sl1 = X.detector_loss_view(2.0, 0.25, 1.0, "smooth L1")["loss"]["boxes"]
+    assert 0 < sl1 and sl1 != focal["loss"]["boxes"]
+    assert ce["counts"]["positives"] == 20 and ce["counts"]["easy negatives"] + ce["counts"]["hard negatives"] > 1900
+
+
+def test_every_figure_draws_its_data_with_readable_text():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from course_lib.figures import ch04_losses as F
+    from course_lib.figures import new_figure
+
+    w0t = (-0.8113182, 1.4845988)
+    figures = [(F.draw_regression_losses, X.regression_curves(1.0), 2), (F.draw_ce_stability, X.ce_stability_view(400.0), 1),
+               (F.draw_yogurt, X.yogurt_view(1, 99, w0t), 2), (F.draw_box_pair, X.box_view(3.0, 0.5, 2.0, 1.5), 2),
+               (F.draw_box_cases, X.box_case_view("horizontal", 50), 4), (F.draw_focal_curves, X.focal_curve_data(), 1),
+               (F.draw_focal_toy, X.focal_view(2.0, 0.25), 2), (F.draw_detector_loss, X.detector_loss_view(), 2),
+               (F.draw_box_regression, X.box_regression_simulation(n_centers=1, n_iter=5), 1),
+               (F.draw_box_simulation_step, X.box_simulation_view(60), 4)]
+    for draw, data, n in figures:
+        fig, axes = new_figure(1, n)
+        draw(data, axes)
+        fig.canvas.draw()
+        sizes = [t.get_fontsize() for ax in fig.axes for t in ax.texts + [ax.title, ax.xaxis.label, ax.yaxis.label]
+                 + ([lt for lt in ax.get_legend().get_texts()] if ax.get_legend() else []) if t.get_text()]
+        assert min(sizes) >= 9, (draw.__name__, min(sizes))
+        matplotlib.pyplot.close(fig)
+
+
+def test_box_simulation_view_spreads_every_box():
+    first, last = X.box_simulation_view(0), X.box_simulation_view(200)
+    for d in (first, last):
+        for shares in d["shares"].values():
+            assert shares.sum() == pytest.approx(1.0)
+    assert first["shares"]["IoU"][0] == last["shares"]["IoU"][0] > 0.5  # disjoint boxes never move under the IoU loss
+    assert last["mean"]["CIoU"] > 0.99 and last["shares"]["GIoU"][0] == 0
+    sim = X.box_regression_simulation()
+    assert last["mean"]["DIoU"] == pytest.approx(sim["iou"]["DIoU"][-1], rel=1e-6)

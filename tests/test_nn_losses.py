@@ -421,3 +421,55 @@ def test_bad_types_name_the_argument(call, match):
 def test_all_names_exist():
     for name in L.__all__:
         assert hasattr(L, name), name
+
+
+# ------------------------------------------------------------------------------------------------
+# label smoothing along another axis, Keras' rank matching
+# ------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("from_logits", [False, True])
+def test_label_smoothing_divides_by_the_classes_along_axis(from_logits):
+    """3 classes along axis 0, 2 samples along the last axis: K = 3, not 2 (Keras 3.15 uses the last axis;
+    fixed upstream in keras-team/keras#23437). The right value is Keras' own with the classes last."""
+    t = np.array([[1.0, 0.0], [0.0, 0.0], [0.0, 1.0]])  # (classes, samples)
+    p = np.array([[2.0, -1.0], [0.5, 0.3], [-1.0, 1.5]]) if from_logits else np.array([[0.7, 0.2], [0.2, 0.2], [0.1, 0.6]])
+    s = 0.3
+    kw = {"from_logits": from_logits, "label_smoothing": s}
+    got = L.categorical_crossentropy(t, p, axis=0, **kw)
+    right = keras.losses.categorical_crossentropy(t.T, p.T, **kw)  # the class axis last: Keras is right there
+    np.testing.assert_allclose(got, np.asarray(right), rtol=1e-12)
+    np.testing.assert_allclose(got, L.categorical_crossentropy(t.T, p.T, **kw), rtol=1e-12)
+    # the buggy formula (s / size of the last axis) gives another value: the case tells them apart
+    t_bug = t * (1 - s) + s / t.shape[-1]
+    bug = L.categorical_crossentropy(t_bug, p, axis=0, from_logits=from_logits)
+    assert np.all(np.abs(got - bug) > 1e-3)
+    for alpha in (0.25, [0.2, 0.3, 0.5]):
+        got_f = L.categorical_focal_crossentropy(t, p, alpha=alpha, axis=0, **kw)
+        right_f = keras.losses.categorical_focal_crossentropy(t.T, p.T, alpha=alpha, **kw)
+        np.testing.assert_allclose(got_f, np.asarray(right_f), rtol=1e-6)
+        bug_f = L.categorical_focal_crossentropy(t_bug, p, alpha=alpha, axis=0, from_logits=from_logits)
+        assert np.all(np.abs(got_f - bug_f) > 1e-4)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_regression_losses_match_ranks_as_keras_does(dtype):
+    y = RNG.normal(size=7).astype(dtype)
+    p = RNG.normal(size=(7, 1)).astype(dtype)
+    Y = RNG.normal(size=(3, 5)).astype(dtype)
+    P = RNG.normal(size=(3, 5, 1)).astype(dtype)
+    for t_, p_ in ((y, p), (p, y), (Y, P), (P, Y)):
+        got = L.mean_squared_error(t_, p_)
+        want = keras.losses.mean_squared_error(t_, p_)
+        assert got.shape == tuple(want.shape)
+        _close(got, want, dtype)
+        _close(L.huber(t_, p_, 0.5), keras.losses.huber(t_, p_, delta=0.5), dtype)
+        np.testing.assert_allclose(L.smooth_l1(t_, p_, 0.5), np.asarray(L.huber(t_, p_, 0.5)) / 0.5, rtol=1e-5)
+    # (n,) with (n, 1): one loss per sample, not the mean over an (n, n) matrix of every pair
+    np.testing.assert_allclose(L.mean_squared_error(y, p), (y - p[:, 0]) ** 2, rtol=1e-6)
+    assert np.mean((y - p) ** 2) != pytest.approx(float(np.mean(L.mean_squared_error(y, p))))
+
+
+def test_shape_mismatch_says_how_to_fix_the_call():
+    with pytest.raises(ValueError, match=r"reshape"):
+        L.yogurt_loss(np.zeros(4), np.zeros((4, 1)))
+    with pytest.raises(ValueError, match=r"same shape"):
+        L.mean_squared_error(np.zeros((4, 3)), np.zeros((4, 1)))  # same rank: Keras would broadcast, we refuse

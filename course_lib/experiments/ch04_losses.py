@@ -16,6 +16,8 @@ Contents
   (the DIoU paper's simulation, scaled down), :func:`box_case_paths` and :func:`box_case_view`
 * focal loss: :func:`focal_curve_data`, :func:`focal_toy` (an imbalanced toy trained on a (γ, α)
   grid) and :func:`focal_view`
+* a detector's loss = classification + box regression: :func:`detector_toy` (anchors, targets and
+  one fixed set of predictions) and :func:`detector_loss_view` (the two parts, weighted)
 """
 
 from __future__ import annotations
@@ -32,9 +34,10 @@ from ..nn.activations import sigmoid, softmax
 __all__ = [
     "regression_curves", "ce_stability_view",
     "yogurt_gd", "least_squares", "yogurt_optimum", "YOGURT_GRID", "yogurt_grid", "yogurt_view",
-    "box_view", "box_regression_simulation", "box_case_paths", "box_case_view", "SIM_CASES", "SIM_SCALES",
-    "SIM_RATIOS",
+    "box_view", "box_regression_simulation", "box_simulation_view", "box_case_paths", "box_case_view", "SIM_CASES",
+    "SIM_SCALES", "SIM_RATIOS",
     "focal_curve_data", "focal_toy", "focal_view", "FOCAL_GAMMAS", "FOCAL_ALPHAS",
+    "detector_toy", "detector_loss_view", "DETECTOR_BOX_WEIGHTS",
 ]
 
 
@@ -45,8 +48,11 @@ def regression_curves(delta=1.0, span=4.0):
     """Slider data: MSE, MAE, Huber(δ) and smooth L1(β = δ) of one error ``e = ŷ − y`` over ``[−span, span]``.
 
     Also the losses of a small data set with one outlier, for each candidate constant
-    prediction: the minimiser of MSE is the mean (dragged by the outlier), of MAE any median.
-    Used in 04_losses § Huber / smooth L1.
+    prediction ``c`` on a grid of step 0.01: the minimiser of MSE is the mean (dragged by the
+    outlier); MAE is flat between the two middle values of an even number of points, so every
+    ``c`` there is a minimiser (``mae_interval``; the median, their midpoint, is one of them).
+    ``best`` is the first grid point where each loss is smallest.
+    Used in 04_losses § 离群点与 Huber / smooth L1.
     """
     delta = _check.positive(delta, "delta")
     span = _check.positive(span, "span")
@@ -62,7 +68,10 @@ def regression_curves(delta=1.0, span=4.0):
     fits = {"MSE": _L.mean_squared_error(targets, preds), "MAE": np.mean(np.abs(targets - preds), axis=-1),
             f"Huber δ={delta:g}": _L.huber(targets, preds, delta)}
     best = {k: float(c[np.argmin(v)]) for k, v in fits.items()}
-    return {"e": e, "curves": curves, "delta": delta, "data": data, "c": c, "fits": fits, "best": best}
+    flat = c[fits["MAE"] <= fits["MAE"].min() + 1e-12]
+    return {"e": e, "curves": curves, "delta": delta, "data": data, "c": c, "fits": fits, "best": best,
+            "mean": float(np.mean(data)), "median": float(np.median(data)),
+            "mae_interval": (float(flat.min()), float(flat.max()))}
 
 
 def ce_stability_view(z, target="smallest", dtype="float64"):
@@ -164,16 +173,18 @@ def yogurt_gd(x, y, w0, *, loss="custom", cost=1.0, profit=99.0, lr=0.002, epoch
     exact : bool
         ``True``: the order of operations of TensorFlow's CPU kernel for this tiny product – the
         prediction ``x1·w1 + x2·w2`` unfused, the gradient ``xᵀ g`` accumulated sample after
-        sample (about 65 µs per epoch). ``False``: numpy's own summation order, about 10 µs per
-        epoch for any ``k``. The two differ in the last bits, which the oscillating custom-loss
-        runs amplify to about 1e-5 over 10000 epochs.
+        sample (about 65 µs per epoch). ``False``: a pairwise sum in a fixed order (element-wise
+        float32 adds, so the same on every CPU), about 10 µs per epoch for any ``k``. The two
+        differ in the last bits, which the oscillating custom-loss runs amplify to about 1e-5 over
+        10000 epochs.
     fma : bool
         With ``exact``: each step of the sum is a fused multiply-add (one rounding), or a
         product rounded to float32 and then added (two roundings). Which one TensorFlow does
         depends on how its kernels were built for the CPU: on some CPUs one of the two equals
         ``reference.ch04_losses.yogurt_gd_tf`` bit for bit (the chapter's appendix shows which on
         the machine that runs it); the tests only assume float32 round-off. ``fma=False`` is
-        bit for bit ``train.fit`` with ``nn.optimizers.SGD`` and a sample-by-sample gradient.
+        bit for bit ``train.fit`` with ``nn.optimizers.SGD`` and a sample-by-sample gradient, and
+        reproduces the course's printed weights exactly.
 
     Returns
     -------
@@ -199,6 +210,8 @@ def _yogurt_kernel(x, y, w0, mse, c, p, lr, epochs, every, exact, fma):
     minus_two_inv_n = f32(-2.0) * inv_n
     x1, x2 = x[:, 0], x[:, 1]
     cols = x.astype(np.float64)  # exact products g·x in float64 emulate the fused multiply-add
+    n, xt = x.shape[0], np.ascontiguousarray(x.T)
+    m = 1 << max(n - 1, 0).bit_length()  # the fast sum's width: the next power of two
     W = np.tile(w0.astype(f32), (len(c), 1))
     out = np.empty((epochs // every + 1, len(c), 2), dtype=f32)
     out[0] = W
@@ -214,10 +227,15 @@ def _yogurt_kernel(x, y, w0, mse, c, p, lr, epochs, every, exact, fma):
             grad = np.zeros((len(c), 2), dtype=f32)
             for i in range(x.shape[0]):  # grad = fma(g_i, x_i, grad): one rounding per step (or two)
                 grad = (prods[:, i] + grad).astype(f32)
-        else:
-            grad = np.empty((len(c), 2), dtype=f32)  # filled column by column (np.stack costs more than a sum)
-            np.sum(g * x1, axis=1, out=grad[:, 0])
-            np.sum(g * x2, axis=1, out=grad[:, 1])
+        else:  # a pairwise sum in a fixed order: element-wise float32 adds, the same on every CPU
+            P = g[:, None, :] * xt  # (k, 2, n)
+            if m != n:  # zero-padded to a power of two (adding 0 is exact)
+                P = np.concatenate([P, np.zeros((len(c), 2, m - n), dtype=f32)], axis=-1)
+            h = m
+            while h > 1:
+                h //= 2
+                P = P[..., :h] + P[..., h:2 * h]
+            grad = P[..., 0]
         W = W - lr_ * grad
         if e % every == 0:
             out[e // every] = W
@@ -289,14 +307,16 @@ def yogurt_grid(w0, values=YOGURT_GRID, epochs=10000, every=10):
                       epochs=epochs, every=every)
     optimum = np.array([yogurt_optimum(x, y, c, p)[0] for c, p in pairs])
     return {"pairs": pairs, "paths": paths, "final": paths[-1], "optimum": optimum, "every": every,
-            "values": tuple(values), "x": x, "y": y[:, 0]}
+            "values": tuple(values), "x": x, "y": y[:, 0], "lr": 0.002}
 
 
 def yogurt_view(cost, profit, w0, *, tail=200):
     """Slider data: the precomputed run of (``cost``, ``profit``), its optimum and the loss surface.
 
     Reads :func:`yogurt_grid` (never trains): ``cost`` and ``profit`` must be grid values.
-    Used in 04_losses § COST 与 PROFIT 滑块.
+    Also the loss along the path (``loss``), its exact minimum (``loss_opt``) and their gap, and
+    the median length of one epoch's step ``|η ∇L|`` at the last ``tail`` recorded points
+    (``tail_step``). Used in 04_losses § COST 与 PROFIT 滑块.
     """
     cost, profit = _check.non_negative(cost, "cost"), _check.non_negative(profit, "profit")
     tail = _check.integer(tail, "tail", low=1)
@@ -318,42 +338,71 @@ def yogurt_view(cost, profit, w0, *, tail=200):
     surface = np.sum(np.where(r > 0, r * cost, -r * profit), axis=-1)
     final = path[-1]
     under = float(np.mean(x @ final < y))
+    rp = path @ x.T - y  # residuals along the path
+    loss_path = np.sum(np.where(rp > 0, rp * cost, -rp * profit), axis=1)
+    ro = x @ opt - y
+    loss_opt = float(np.sum(np.where(ro > 0, ro * cost, -ro * profit)))
+    s_tail = np.where(rp[-tail:] > 0, cost, -profit)  # dL/d(prediction) of each sample, at the tail's points
+    steps = g["lr"] * np.linalg.norm(s_tail @ x, axis=1)  # one epoch's step |η ∇L| there
     return {"cost": cost, "profit": profit, "path": path, "tail": path[-tail:], "optimum": opt,
             "final": final, "every": g["every"], "grid": (W1, W2, surface),
             "tau": profit / (cost + profit), "under_share": under,
-            "under_share_opt": float(np.mean(x @ opt < y - 1e-12))}
+            "under_share_opt": float(np.mean(x @ opt < y - 1e-12)),
+            "loss": loss_path, "loss_opt": loss_opt, "gap": loss_path - loss_opt,
+            "tail_step": float(np.median(steps))}
 
 
 # ----------------------------------------------------------------------------------------------
 # boxes: the box slider and the DIoU paper's regression simulation
 # ----------------------------------------------------------------------------------------------
-def box_view(dx, dy, w, h, target_w=2.0, target_h=1.0, span=6.0):
+def box_view(dx, dy, w, h, target_w=2.0, target_h=1.0, span=6.0, iou=None):
     """Slider data: a target box centred at the origin and a predicted box ``(dx, dy, w, h)`` (centre, size).
 
     Returns both boxes (x1, y1, x2, y2), the enclosing box, the four similarities and losses,
     and each loss as a function of the horizontal offset ``dx`` over ``[−span, span]``.
-    Used in 04_losses § IoU 家族.
+    ``iou``: a function ``iou(boxes1, boxes2)`` (a student's) that computes the IoU row (its
+    value, curve and slope) instead of :func:`~course_lib.nn.losses.iou`; the other three are
+    the library's. Used in 04_losses § IoU 家族 and in its exercise 4.
     """
     dx, dy = _check.number(dx, "dx"), _check.number(dy, "dy")
     w, h = _check.positive(w, "w"), _check.positive(h, "h")
     target_w = _check.positive(target_w, "target_w")
     target_h = _check.positive(target_h, "target_h")
     span = _check.positive(span, "span")
+    iou = _check.function(iou, "iou", optional=True)
     target = np.array([-target_w / 2, -target_h / 2, target_w / 2, target_h / 2])
     pred = _L._xywh_to_xyxy(np.array([dx, dy, w, h], dtype=float))
-    sims = [float(s) for s in _L._similarities(target, pred)]
     offsets = np.unique(np.concatenate([np.linspace(-span, span, 481), [dx]]))
     preds = _L._xywh_to_xyxy(np.stack([offsets, np.full_like(offsets, dy), np.full_like(offsets, w),
                                        np.full_like(offsets, h)], axis=-1))
     names = list(_L.BOX_LOSSES)
+    sims = [float(s) for s in _L._similarities(target, pred)]
     curves = {n: 1 - s for n, s in zip(names, _L._similarities(target, preds))}
     grads = {n: _L.box_loss_gradient(n, target, pred) for n in names}
+    if iou is not None:
+        sims[0] = _own_iou(iou, target, pred, ())
+        curves["IoU"] = 1 - _own_iou(iou, target, preds, (len(preds),))
+        hx = 1e-6  # its slope along x by central differences, as box_loss_gradient does
+        shift = np.array([hx, 0.0, hx, 0.0])
+        slope = (_own_iou(iou, target, pred - shift, ()) - _own_iou(iou, target, pred + shift, ())) / (2 * hx)
+        grads["IoU"] = np.array([slope / 2, 0.0, slope / 2, 0.0])
     enclosing = np.array([min(target[0], pred[0]), min(target[1], pred[1]),
                           max(target[2], pred[2]), max(target[3], pred[3])])
     return {"target": target, "pred": pred, "enclosing": enclosing,
             "similarity": dict(zip(names, sims)), "loss": {n: 1 - s for n, s in zip(names, sims)},
             "offsets": offsets, "curves": curves, "dx": dx, "grad": grads,
             "slope": {n: float(g[0] + g[2]) for n, g in grads.items()}}  # d loss / d dx (slide the box)
+
+
+def _own_iou(iou, boxes1, boxes2, shape):
+    """A student's ``iou(boxes1, boxes2)`` as a float array of ``shape``, or a ValueError that says what went wrong."""
+    try:
+        out = np.asarray(iou(boxes1, boxes2), dtype=float)
+    except Exception as exc:  # the student's function failed: say so, naming the argument
+        raise ValueError(f"iou(boxes1, boxes2) raised {type(exc).__name__}: {exc}") from exc
+    if out.shape != shape:
+        raise ValueError(f"iou must return one value per pair of boxes, shape {shape}, got shape {out.shape}")
+    return out if shape else float(out)
 
 
 #: The DIoU paper's 7 anchor scales (areas relative to the target's) and 7 aspect ratios w/h.
@@ -372,6 +421,7 @@ def _regress(A, T, kinds, n_iter, lr, decay_at, track=(), paths=False):
     """Regress boxes ``A`` (n, 4) xywh to ``T`` with each loss of ``kinds``: the DIoU paper's update
     ``B ← B − η (2 − IoU) ∂L/∂B``, η multiplied by 0.1 at each epoch of ``decay_at``; gradients by
     forward differences (step 1e-7), all losses and boxes in one vectorised evaluation per step.
+    Returns the mean ℓ1 error per step and loss, every box's IoU per step (float32) and the tracked boxes.
 
     The hot kernel of :func:`box_regression_simulation` and :func:`box_case_paths` (one step is
     tested equal to the update with TensorFlow's autodiff gradient)."""
@@ -380,7 +430,7 @@ def _regress(A, T, kinds, n_iter, lr, decay_at, track=(), paths=False):
     sel, own, h = np.asarray(kinds), np.arange(len(kinds)), 1e-7
     steps = np.eye(4) * h
     err = np.empty((n_iter + 1, len(kinds)))
-    ious = np.empty((n_iter + 1, len(kinds)))
+    ious = np.empty((n_iter + 1, len(kinds), A.shape[0]), dtype=np.float32)  # every box's IoU at every step
     track = list(track) if not paths else list(range(A.shape[0]))
     kept = np.empty((n_iter + 1, len(kinds), len(track), 4))
     for it in range(n_iter + 1):
@@ -388,7 +438,7 @@ def _regress(A, T, kinds, n_iter, lr, decay_at, track=(), paths=False):
         sims = _L._similarities(Tx, _L._xywh_to_xyxy(probes))  # 4 arrays (5, L, n)
         iou_now = sims[0][0]  # (L, n)
         err[it] = np.abs(B - T).sum(-1).mean(-1)
-        ious[it] = iou_now.mean(-1)
+        ious[it] = iou_now
         kept[it] = B[:, track]
         if it == n_iter:
             break
@@ -406,6 +456,7 @@ def _losses_arg(losses):
     return [_L._kind_of(name, "losses") for name in losses]
 
 
+@lru_cache(maxsize=2)
 def box_regression_simulation(n_centers=5, scales=SIM_SCALES, ratios=SIM_RATIOS, target_ratios=SIM_RATIOS,
                               n_iter=200, lr=0.1, decay_at=(160, 180), radius=3.0,
                               losses=("IoU", "GIoU", "DIoU", "CIoU"), track=()):
@@ -422,7 +473,7 @@ def box_regression_simulation(n_centers=5, scales=SIM_SCALES, ratios=SIM_RATIOS,
     -------
     dict
         ``error`` {loss: (n_iter + 1,) mean ℓ1 error of (x, y, w, h)}, ``iou`` {loss: mean IoU
-        per step}, ``paths`` {loss: (n_iter + 1, len(track), 4)}, ``anchors``/``targets`` (n, 4)
+        per step}, ``iou_all`` {loss: (n_iter + 1, n) every regression's IoU, float32}, ``paths`` {loss: (n_iter + 1, len(track), 4)}, ``anchors``/``targets`` (n, 4)
         xywh of each regression, ``n`` their number, ``disjoint_share`` the share of anchors that
         start with no overlap (IoU 0).
     """
@@ -448,10 +499,32 @@ def box_regression_simulation(n_centers=5, scales=SIM_SCALES, ratios=SIM_RATIOS,
     err, ious, kept = _regress(A, T, kinds, n_iter, lr, decay_at, track=track)
     names = [list(_L.BOX_LOSSES)[k] for k in kinds]
     return {"error": {n: err[:, i] for i, n in enumerate(names)},
-            "iou": {n: ious[:, i] for i, n in enumerate(names)},
+            "iou": {n: ious[:, i].mean(axis=-1, dtype=np.float64) for i, n in enumerate(names)},
+            "iou_all": {n: ious[:, i] for i, n in enumerate(names)},
             "paths": {n: kept[:, i] for i, n in enumerate(names)},
             "anchors": A, "targets": T, "n": len(A),
             "disjoint_share": float(np.mean(_L._similarities(_L._xywh_to_xyxy(T), _L._xywh_to_xyxy(A))[0] == 0))}
+
+
+def box_simulation_view(step):
+    """Slider data: how the IoU of the 1715 regressions of :func:`box_regression_simulation` is spread at ``step``.
+
+    For each loss: the share of regressions in each IoU bin (0, then (0, 0.1], …, (0.9, 1]) and the
+    mean IoU. Reads the cached default simulation (never re-runs it). Used in
+    04_losses_appendix § DIoU 论文的框回归模拟.
+    """
+    sim = box_regression_simulation()
+    n = len(next(iter(sim["error"].values()))) - 1
+    step = _check.integer(step, "step", low=0, high=n)
+    edges = np.linspace(0, 1, 11)
+    shares, means = {}, {}
+    for name, ious in sim["iou_all"].items():
+        v = ious[step].astype(np.float64)
+        zero = np.mean(v == 0)
+        counts = np.histogram(v[v > 0], bins=edges)[0] / len(v)
+        shares[name] = np.concatenate([[zero], counts])
+        means[name] = float(v.mean())
+    return {"step": step, "edges": edges, "shares": shares, "mean": means, "n": sim["n"]}
 
 
 #: The paper's three typical cases (its Fig. 1 and 4), as (anchor, target) in (x, y, w, h).
@@ -602,3 +675,92 @@ def focal_view(gamma, alpha):
             "easy_share_ce": float(ce[easy].sum() / ce.sum()), "easy_share_fl": float(fl[easy].sum() / fl.sum()),
             "bins": bins, "hist_ce": np.bincount(idx, ce, 10) / ce.sum(),
             "hist_fl": np.bincount(idx, fl, 10) / fl.sum(), "n_easy": int(easy.sum())}
+
+
+# ----------------------------------------------------------------------------------------------
+# a detector's loss: classification (focal) + box regression (GIoU or smooth L1)
+# ----------------------------------------------------------------------------------------------
+#: The box-loss weights λ of the detector slider.
+DETECTOR_BOX_WEIGHTS = (0.0, 0.5, 1.0, 2.0, 5.0, 10.0)
+
+
+def _deltas(boxes, anchors):
+    """Faster R-CNN's box encoding of ``boxes`` relative to ``anchors`` (both xyxy):
+    ``(10 (x − x_a)/w_a, 10 (y − y_a)/h_a, 5 log(w/w_a), 5 log(h/h_a))`` of the centres and sizes
+    (Ren et al., NeurIPS 2015; the weights 10, 10, 5, 5 are those of its common implementations)."""
+    wa, ha = anchors[:, 2] - anchors[:, 0], anchors[:, 3] - anchors[:, 1]
+    w, h = boxes[:, 2] - boxes[:, 0], boxes[:, 3] - boxes[:, 1]
+    dx = ((boxes[:, 0] + boxes[:, 2]) - (anchors[:, 0] + anchors[:, 2])) / 2 / wa
+    dy = ((boxes[:, 1] + boxes[:, 3]) - (anchors[:, 1] + anchors[:, 3])) / 2 / ha
+    return np.stack([10 * dx, 10 * dy, 5 * np.log(w / wa), 5 * np.log(h / ha)], axis=-1)
+
+
+@lru_cache(maxsize=2)
+def detector_toy(seed=0):
+    """A one-image detection problem and one fixed set of predictions, as a one-stage detector sees it.
+
+    Two objects in a 16 × 16 image; 2048 anchors (squares of side 2 and 4 centred on a grid of
+    step 0.5). As in RetinaNet (Lin et al., ICCV 2017), an anchor is positive when its IoU with
+    an object is ≥ 0.5, negative below 0.4, ignored in between. The "detector output" is drawn
+    once (``seed``): a logit per anchor – about −4 for background far from the objects,
+    −2.5 near them, +0.5 for positives – and, for the positives, a box moved half of the way
+    from the anchor to its object, plus noise. Nothing is trained: the point is how the loss of
+    these predictions splits. Used by :func:`detector_loss_view`.
+    """
+    seed = _check.integer(seed, "seed")
+    rng = np.random.default_rng(seed)
+    grid = np.arange(0.25, 16, 0.5)
+    cx, cy = (v.ravel() for v in np.meshgrid(grid, grid))
+    anchors = np.concatenate([np.stack([cx - s / 2, cy - s / 2, cx + s / 2, cy + s / 2], axis=-1) for s in (2.0, 4.0)])
+    objects = np.array([[3.0, 4.0, 7.0, 8.5], [10.0, 9.0, 13.0, 12.0]])
+    overlap = _L._similarities(anchors[:, None], objects[None])[0]  # (n, 2)
+    best, which = overlap.max(axis=1), overlap.argmax(axis=1)
+    pos, neg = best >= 0.5, best < 0.4
+    near = neg & (best > 0.1)
+    n = len(anchors)
+    logits = np.where(pos, rng.normal(0.5, 1.0, n), np.where(near, rng.normal(-2.5, 1.0, n), rng.normal(-4.0, 1.0, n)))
+    target = objects[which]
+    boxes = anchors + 0.5 * (target - anchors) + rng.normal(0, 0.2, anchors.shape)
+    return {"anchors": anchors, "objects": objects, "positive": pos, "negative": neg, "logits": logits,
+            "boxes": boxes, "target": target}
+
+
+def detector_loss_view(gamma=2.0, alpha=0.25, box_weight=1.0, box_loss="GIoU"):
+    """Slider data: the detector loss ``L = FL_{γ,α}/N_pos + λ·L_box/N_pos`` of :func:`detector_toy`, split by group.
+
+    The classification part is the class-balanced binary focal loss from logits over positive and
+    negative anchors (γ = 0 and α = 0.5 is the cross-entropy, halved); the box part sums
+    ``1 − GIoU`` of the positives' boxes, or Fast R-CNN's smooth L1 (β = 1) of their encoded
+    offsets (:func:`_deltas`); both are divided by the number of positives, as RetinaNet does.
+    Groups: easy negatives (``p_t > 0.9``), the other negatives, the positives, the boxes.
+    ``loss`` holds each group's part of ``L``; ``grad_share`` each group's share of
+    ``Σ |∂L_cls/∂z|`` (who moves the classification output). Used in 04_losses § 检测器的损失.
+    """
+    gamma = _check.number(gamma, "gamma", low=0.0, high=10.0)
+    alpha = _check.number(alpha, "alpha", low=0.0, high=1.0)
+    box_weight = _check.non_negative(box_weight, "box_weight")
+    box_loss = _check.choice(box_loss, "box_loss", ("GIoU", "smooth L1"))
+    d = detector_toy()
+    pos, neg, z = d["positive"], d["negative"], d["logits"]
+    used = pos | neg
+    y = pos.astype(float)
+    n_pos = int(pos.sum())
+    fl = _L.binary_focal_crossentropy(y[:, None], z[:, None], apply_class_balancing=True, alpha=alpha,
+                                      gamma=gamma, from_logits=True)
+    grad = np.abs(_focal_grad_logit(y, z, alpha, 1 - alpha, gamma))
+    p_t = np.where(pos, sigmoid(z), sigmoid(-z))
+    easy = neg & (p_t > 0.9)
+    groups = {"easy negatives": easy, "hard negatives": neg & ~easy, "positives": pos}
+    if box_loss == "GIoU":
+        box = _L.giou_loss(d["target"][pos], d["boxes"][pos])
+    else:
+        a = d["anchors"][pos]
+        box = _L.smooth_l1(_deltas(d["target"][pos], a), _deltas(d["boxes"][pos], a), beta=1.0)
+    loss = {k: float(fl[m].sum() / n_pos) for k, m in groups.items()}
+    loss["boxes"] = float(box_weight * box.sum() / n_pos)
+    g_total = grad[used].sum()
+    return {"gamma": gamma, "alpha": alpha, "box_weight": box_weight, "box_loss": box_loss, "loss": loss,
+            "total": sum(loss.values()), "grad_share": {k: float(grad[m].sum() / g_total) for k, m in groups.items()},
+            "counts": {**{k: int(m.sum()) for k, m in groups.items()}, "boxes": n_pos},
+            "anchors": d["anchors"], "objects": d["objects"], "boxes": d["boxes"][pos], "positive": pos,
+            "scores": sigmoid(z)}

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._axes import COLORS, contour_lines, loss_curves
+from ._axes import COLORS, contour_lines, log_axis, loss_curves
 
 __all__ = ["draw_regression_losses", "draw_ce_stability", "draw_yogurt", "draw_box_pair", "draw_box_regression",
-           "draw_box_cases", "draw_focal_curves", "draw_focal_toy"]
+           "draw_box_simulation_step", "draw_box_cases", "draw_focal_curves", "draw_focal_toy", "draw_detector_loss"]
 
 _BOX_COLORS = {"IoU": COLORS[0], "GIoU": COLORS[1], "DIoU": COLORS[2], "CIoU": COLORS[3]}
 
@@ -24,15 +24,6 @@ def _lean(*axes):
                 ax.locator_params(axis=name, nbins=4)
 
 
-def _plain_log_ticks(axis, ticks):
-    """Fixed ticks with plain labels on a log axis: mathtext tick labels (10^3) cost ~30 ms per redraw."""
-    import matplotlib.ticker as mticker
-
-    axis.set_major_locator(mticker.FixedLocator(ticks))
-    axis.set_major_formatter(mticker.FixedFormatter([f"{t:g}" for t in ticks]))
-    axis.set_minor_locator(mticker.NullLocator())
-
-
 def draw_regression_losses(data, axes):
     """Regression losses (``experiments.ch04_losses.regression_curves``): against the error, and fitting data with an outlier."""
     ax, ax2 = axes
@@ -41,16 +32,24 @@ def draw_regression_losses(data, axes):
     ax.set_ylim(0, 6)
     ax.set_xlabel("error  ŷ − y")
     ax.set_ylabel("loss")
-    ax.legend(fontsize=8, loc="upper center")
+    ax.legend(fontsize=9, loc="upper center")
+    ax.set_title("each loss against the error", fontsize=10)
     for i, (name, fit) in enumerate(data["fits"].items()):
         scaled = (fit - fit.min()) / (fit.max() - fit.min())
-        ax2.plot(data["c"], scaled, lw=2, color=COLORS[i], label=f"{name}: best c = {data['best'][name]:.2f}")
-        ax2.axvline(data["best"][name], color=COLORS[i], lw=1, ls=":")
+        if name == "MAE":  # flat between the two middle values: every c there is a minimiser
+            lo, hi = data["mae_interval"]
+            label = f"MAE: best c in [{lo:.2f}, {hi:.2f}]"
+            ax2.axvspan(lo, hi, color=COLORS[i], alpha=0.15, lw=0)
+        else:
+            label = f"{name}: best c = {data['best'][name]:.2f}"
+            ax2.axvline(data["best"][name], color=COLORS[i], lw=1, ls=":")
+        ax2.plot(data["c"], scaled, lw=2, color=COLORS[i], label=label)
     ax2.plot(data["data"], np.zeros_like(data["data"]), "k|", ms=14, mew=2, label="data (one outlier at 12)")
     ax2.set_xlabel("constant prediction c")
     ax2.set_ylabel("mean loss (rescaled to [0, 1])")
-    ax2.set_ylim(-0.05, 1.45)
-    ax2.legend(fontsize=7, loc="upper center", ncol=2)
+    ax2.set_ylim(-0.05, 1.6)
+    ax2.legend(fontsize=9, loc="upper right")
+    ax2.set_title("fitting one constant to 6 numbers", fontsize=10)
     _lean(ax, ax2)
     return axes
 
@@ -69,15 +68,13 @@ def draw_ce_stability(data, ax):
             label="naive: exp / sum, then log")
     ax.axvline(data["at"], color="0.3", lw=1, ls=":")
     if data["target"] == "smallest":  # the true loss grows like 2z; the clipped one stops at -log(1e-7)
-        ax.set_yscale("log")
-        ax.set_ylim(0.5, 5000)
-        _plain_log_ticks(ax.yaxis, [1, 10, 100, 1000])
+        log_axis(ax, "y", lim=(0.5, 5000), ticks=[1, 10, 100, 1000])
     else:  # the true loss falls to 0
         ax.set_ylim(-0.05, 1.25)
     ax.set_xlabel("logit scale z   (logits = [z, 0, -z])")
     ax.set_ylabel("cross-entropy")
     ax.set_title(f"label = class of the {data['target']} logit, {data['dtype']}", fontsize=10)
-    ax.legend(loc="center right", fontsize=8)
+    ax.legend(loc="center right", fontsize=9)
     _lean(ax)
     return ax
 
@@ -97,19 +94,15 @@ def draw_yogurt(data, axes):
     ax.set_ylim(0.6, 1.6)
     ax.set_xlabel("w₁")
     ax.set_ylabel("w₂")
-    ax.set_title(f"COST = {data['cost']:g}, PROFIT = {data['profit']:g}", fontsize=10)
-    ax.legend(loc="lower right", fontsize=7)
+    ax.set_title(f"weights: COST = {data['cost']:g}, PROFIT = {data['profit']:g}", fontsize=10)
+    ax.legend(loc="lower right", fontsize=9)
     epochs = np.arange(len(path)) * data["every"]
-    for j, c in enumerate((COLORS[0], COLORS[1])):
-        ax2.plot(epochs, path[:, j], lw=0.7, color=c, alpha=0.8, label=f"w{'₁₂'[j]}")
-        ax2.axhline(opt[j], color=c, ls="--", lw=1.2)
-    ax2.axhline(1, color="0.5", lw=0.8)
-    ax2.set_xscale("symlog", linthresh=100)
+    ax2.plot(epochs, np.maximum(data["gap"], 1e-3), lw=0.8, color=COLORS[0])
+    log_axis(ax2, "y", lim=(1e-3, 1e3), ticks=[0.001, 0.1, 10, 1000])
     ax2.set_xlim(0, epochs[-1])
-    _plain_log_ticks(ax2.xaxis, [0, 100, 1000, 10000])
-    ax2.set_ylim(0.4, 1.8)
-    ax2.set_xlabel("epoch (dashed: exact optimum)")
-    ax2.legend(loc="upper left", fontsize=8)
+    ax2.set_xlabel("epoch")
+    ax2.set_ylabel("loss − its minimum")
+    ax2.set_title("loss above the exact minimum", fontsize=10)
     _lean(ax, ax2)
     return axes
 
@@ -136,21 +129,39 @@ def draw_box_pair(data, axes):
     ax.set_xlim(-6.5, 6.5)
     ax.set_ylim(-3.5, 3.5)
     ax.set_aspect("equal")
-    ax.set_title("target (grey), prediction (blue), enclosing box C (dashed)", fontsize=9)
+    ax.set_title("target (grey), prediction (blue), enclosing box C (dashed)", fontsize=10)
     for name, curve in data["curves"].items():
         ax2.plot(data["offsets"], curve, lw=1.8, color=_BOX_COLORS[name], ls="--" if name == "CIoU" else "-",
                  label=f"{name} loss")
         ax2.plot(data["dx"], data["loss"][name], "o", color=_BOX_COLORS[name])
     ax2.set_xlabel("horizontal offset dx of the prediction")
     ax2.set_ylim(-0.05, 2.05)
-    ax2.legend(fontsize=8, loc="lower center", ncol=2)
+    ax2.legend(fontsize=9, loc="lower center", ncol=2)
+    ax2.set_title("each loss as the prediction slides sideways", fontsize=10)
     _lean(ax, ax2)
     return axes
 
 
 def draw_box_regression(data, ax):
     """The box-regression simulation (``experiments.ch04_losses.box_regression_simulation``): mean error per step."""
-    return loss_curves(ax, data["error"], xlabel="iteration", ylabel="mean l1 error of (x, y, w, h)", logy=True)
+    loss_curves(ax, data["error"], xlabel="step", ylabel="mean l1 error of (x, y, w, h)")
+    log_axis(ax, "y")
+    ax.set_title("box regression: mean error per step", fontsize=10)
+    return ax
+
+
+def draw_box_simulation_step(data, axes):
+    """The simulation at one step (``experiments.ch04_losses.box_simulation_view``): IoU spread, one panel per loss."""
+    labels = ["0"] + [f"{b:.1f}" for b in data["edges"][1:]]
+    for ax, (name, shares) in zip(axes, data["shares"].items()):
+        ax.bar(np.arange(11), shares, color=["0.25"] + [_BOX_COLORS[name]] * 10, width=0.8)
+        ax.set_ylim(0, 1)
+        ax.set_xticks([0, 5, 10])
+        ax.set_xticklabels([labels[0], labels[5], labels[10]])
+        ax.set_xlabel("IoU (first bar: exactly 0)")
+        ax.set_title(f"{name} loss: mean IoU {data['mean'][name]:.2f}", fontsize=10)
+    axes[0].set_ylabel(f"share of {data['n']} boxes")
+    return axes
 
 
 def draw_box_cases(data, axes):
@@ -168,7 +179,7 @@ def draw_box_cases(data, axes):
         ax.set_aspect("equal")
         ax.set_xticks([])  # positions speak for themselves; ticks cost more than the boxes to draw
         ax.set_yticks([])
-        ax.set_title(f"{name} loss: IoU = {data['iou'][name]:.2f}", fontsize=9)
+        ax.set_title(f"{name} loss: IoU = {data['iou'][name]:.2f}", fontsize=10)
     return axes
 
 
@@ -182,7 +193,8 @@ def draw_focal_curves(data, ax):
     ax.set_ylim(0, 5)
     ax.set_xlabel("probability of the ground-truth class pₜ")
     ax.set_ylabel("loss")
-    ax.legend(loc="upper center", fontsize=8)
+    ax.legend(loc="upper center", fontsize=9)
+    ax.set_title("focal loss FL = −(1 − pₜ)^γ log pₜ", fontsize=10)
     return ax
 
 
@@ -200,7 +212,8 @@ def draw_focal_toy(data, axes):
     ax.set_xlim(-4, 5)
     ax.set_ylim(-4, 5)
     ax.set_aspect("equal")
-    ax.legend(fontsize=7, loc="upper left", markerscale=2)
+    ax.legend(fontsize=9, loc="upper left", markerscale=2)
+    ax.set_title("decision boundaries (p = 0.5)", fontsize=10)
     centres = (data["bins"][:-1] + data["bins"][1:]) / 2
     ax2.bar(centres - 0.022, data["hist_ce"], width=0.044, color="0.5", label="cross-entropy")
     ax2.bar(centres + 0.022, data["hist_fl"], width=0.044, color=COLORS[0],
@@ -208,6 +221,48 @@ def draw_focal_toy(data, axes):
     ax2.set_xlabel("pₜ under the CE model")
     ax2.set_ylabel("share of the total loss")
     ax2.set_ylim(0, 1)
-    ax2.legend(fontsize=8, loc="upper center")
+    ax2.legend(fontsize=9, loc="upper center")
+    ax2.set_title("loss share by pₜ", fontsize=10)
     _lean(ax, ax2)
+    return axes
+
+
+_GROUP_COLORS = {"easy negatives": "0.7", "hard negatives": COLORS[1], "positives": COLORS[3], "boxes": COLORS[0]}
+
+
+def draw_detector_loss(data, axes):
+    """The toy detector (``experiments.ch04_losses.detector_loss_view``): the image, and how its loss splits."""
+    ax, ax2 = axes
+    pos = data["positive"]
+    for b in data["anchors"][pos]:
+        _box_patch(ax, b, fill=False, ec=COLORS[3], lw=0.8, ls=":")
+    for b in data["boxes"]:
+        _box_patch(ax, b, fill=False, ec=COLORS[0], lw=1.0)
+    for b in data["objects"]:
+        _box_patch(ax, b, fill=False, ec="k", lw=2.2)
+    ax.set_xlim(0, 16)
+    ax.set_ylim(0, 16)
+    ax.set_aspect("equal")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(True)
+    ax.set_title("objects (black), positive anchors (dotted),\npredicted boxes (blue)", fontsize=10)
+    rows = {"share of the loss L": {k: v / data["total"] for k, v in data["loss"].items()},
+            "share of |dL_cls / dz|": dict(data["grad_share"], boxes=0.0)}
+    for y, shares in enumerate(rows.values()):
+        left = 0.0
+        for name, share in shares.items():
+            ax2.barh(y, share, left=left, color=_GROUP_COLORS[name], height=0.6,
+                     label=f"{name} ({data['counts'][name]})" if y == 0 else None)
+            left += share
+    ax2.set_yticks([0, 1])
+    ax2.set_yticklabels(list(rows))
+    ax2.set_ylim(1.6, -1.0)
+    ax2.set_xlim(0, 1)
+    ax2.set_xlabel("share")
+    ax2.legend(fontsize=9, loc="upper center", ncol=2)
+    ax2.set_title(f"γ = {data['gamma']:g}, α = {data['alpha']:g}, λ = {data['box_weight']:g} ({data['box_loss']})",
+                  fontsize=10)
+    ax2.grid(False)
     return axes

@@ -54,13 +54,32 @@ EPSILON = 1e-7
 # ----------------------------------------------------------------------------------------------
 # argument checks (the generic ones are in course_lib._check)
 # ----------------------------------------------------------------------------------------------
-def _pair(y_true, y_pred, names=("y_true", "y_pred"), min_ndim=0):
-    """Both arrays as floats of y_pred's dtype, with equal shapes."""
+def _same_rank(t, p):
+    """Keras' ``squeeze_or_expand_to_same_rank``: ranks that differ by one, with a last axis of 1, are matched.
+
+    ``(n,)`` with ``(n, 1)``: the rank-1 array gains the axis (both ``(n, 1)``); ``(b, n)`` with
+    ``(b, n, 1)``: the rank-3 array loses it. Anything else is left as it is.
+    """
+    if t.ndim == p.ndim + 1 and t.shape[-1:] == (1,):
+        return (t, p[..., None]) if p.ndim == 1 else (t[..., 0], p)
+    if p.ndim == t.ndim + 1 and p.shape[-1:] == (1,):
+        return (t[..., None], p) if t.ndim == 1 else (t, p[..., 0])
+    return t, p
+
+
+def _pair(y_true, y_pred, names=("y_true", "y_pred"), min_ndim=0, match_rank=False):
+    """Both arrays as floats of y_pred's dtype, with equal shapes (after Keras' rank matching if asked)."""
     p = _check.as_float(y_pred, names[1])
     t = _check.as_float(y_true, names[0]).astype(p.dtype, copy=False)
+    if match_rank:
+        t, p = _same_rank(t, p)
     if t.shape != p.shape:
+        hint = ""
+        if abs(t.ndim - p.ndim) == 1 and (t.shape[-1:] == (1,) or p.shape[-1:] == (1,)):
+            hint = (" (numpy would broadcast them to a matrix of every pair; reshape one of them, e.g. "
+                    f"{names[1]}.reshape({names[0]}.shape))")
         raise ValueError(f"{names[0]} and {names[1]} must have the same shape, got "
-                         f"{names[0]}.shape={t.shape} and {names[1]}.shape={p.shape}")
+                         f"{names[0]}.shape={t.shape} and {names[1]}.shape={p.shape}{hint}")
     if p.ndim < min_ndim:
         raise ValueError(f"{names[1]} must have at least {min_ndim} dimension(s), got shape {p.shape}")
     if min_ndim and p.shape[-1] == 0:  # the axis the loss reduces: its mean or log-sum-exp needs a value
@@ -126,15 +145,20 @@ def mean_squared_error(y_true, y_pred):
 
     .. math:: \\mathrm{MSE} = \\frac{1}{n}\\sum_i (y_i - \\hat y_i)^2
 
+    Shapes as in Keras: ``y_true`` and ``y_pred`` have one shape, or ranks that differ by one
+    with a last axis of 1 (``(n,)`` with ``(n, 1)``), which are matched first as Keras'
+    ``squeeze_or_expand_to_same_rank`` does – plain numpy would broadcast ``(n,) − (n, 1)`` to an
+    ``(n, n)`` matrix of every pair and average that. Any other mismatch is refused.
+
     Parameters
     ----------
-    y_true, y_pred : array_like, same shape ``[..., n]``
+    y_true, y_pred : array_like, shape ``[..., n]`` (see above)
 
     Returns
     -------
-    ndarray, shape ``[...]`` (a scalar for 1-D input)
+    ndarray, shape ``[...]`` (a scalar for 1-D input; ``(n,)`` for ``(n,)`` with ``(n, 1)``)
     """
-    t, p = _pair(y_true, y_pred, min_ndim=1)
+    t, p = _pair(y_true, y_pred, min_ndim=1, match_rank=True)
     return np.mean(np.square(t - p), axis=-1)
 
 
@@ -149,11 +173,11 @@ def huber(y_true, y_pred, delta=1.0):
 
     Parameters
     ----------
-    y_true, y_pred : array_like, same shape
+    y_true, y_pred : array_like, same shape (ranks matched as :func:`mean_squared_error` does)
     delta : float, >= 0
         Where the quadratic part turns linear.
     """
-    t, p = _pair(y_true, y_pred, min_ndim=1)
+    t, p = _pair(y_true, y_pred, min_ndim=1, match_rank=True)
     delta = _c(_check.non_negative(delta, "delta"), p.dtype)
     e = p - t
     a = np.abs(e)
@@ -172,10 +196,10 @@ def smooth_l1(y_true, y_pred, beta=1.0):
 
     Parameters
     ----------
-    y_true, y_pred : array_like, same shape
+    y_true, y_pred : array_like, same shape (ranks matched as :func:`mean_squared_error` does)
     beta : float, >= 0
     """
-    t, p = _pair(y_true, y_pred, min_ndim=1)
+    t, p = _pair(y_true, y_pred, min_ndim=1, match_rank=True)
     b = _check.non_negative(beta, "beta")
     a = np.abs(p - t)
     if b == 0.0:
@@ -245,11 +269,20 @@ def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, 
 def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
     """Categorical cross-entropy over ``axis``, as ``keras.losses.categorical_crossentropy``.
 
-    .. math:: \\mathrm{CE}(y, p) = -\\sum_k y_k \\log p_k
+    .. math:: \\mathrm{CE}(y, p) = -\\sum_k y_k \\log p_k = H(y) + \\mathrm{KL}(y \\,\\|\\, p)
+
+    It measures how far the prediction ``p`` is from the target distribution ``y``, but it is
+    not a distance: ``CE(y, y) = H(y)`` is 0 only for a one-hot ``y``, and ``CE(y, p) ≠ CE(p, y)``.
 
     From probabilities, Keras first rescales ``p`` to sum to 1 along ``axis``, then clips to
     ``[ε, 1 − ε]``. From logits it is :func:`softmax_cross_entropy_with_logits`
     (log-softmax through the log-sum-exp trick: never inf or nan).
+
+    ``label_smoothing = s`` turns the targets into ``y·(1 − s) + s/K`` with ``K`` the number of
+    classes, the size of ``axis`` (Szegedy et al., "Rethinking the Inception Architecture",
+    CVPR 2016). Keras up to 3.15 divides by the size of the *last* axis whatever ``axis`` is
+    (fixed upstream in keras-team/keras#23437); we divide by the size of ``axis``, so with
+    ``axis != -1`` our values are the fixed Keras', not Keras 3.15's.
 
     Examples
     --------
@@ -260,7 +293,7 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
     s = _smooth(label_smoothing)
     axis = _check.axis(axis, p.ndim)
     if s:
-        t = t * _c(1.0 - s, p.dtype) + _c(s, p.dtype) / _c(t.shape[-1], p.dtype)
+        t = t * _c(1.0 - s, p.dtype) + _c(s, p.dtype) / _c(t.shape[axis], p.dtype)
     if from_logits:
         return -np.sum(t * _log_softmax(p, axis), axis=axis)
     p = _clip(p / np.sum(p, axis=axis, keepdims=True))
@@ -425,7 +458,9 @@ def categorical_focal_crossentropy(y_true, y_pred, alpha=0.25, gamma=2.0, from_l
     .. math:: \\mathrm{FL} = -\\sum_k \\alpha_k\\, y_k (1 - p_k)^\\gamma \\log p_k
 
     As in Keras: logits go through a softmax, probabilities are rescaled to sum to 1 and
-    clipped to ``[ε, 1 − ε]``; ``alpha`` is a number or one weight per class.
+    clipped to ``[ε, 1 − ε]``; ``alpha`` is a number or one weight per class. Label smoothing
+    divides by the number of classes along ``axis``, as :func:`categorical_crossentropy` does
+    (Keras 3.15 uses the last axis; fixed upstream in keras-team/keras#23437).
     """
     t, p = _pair(y_true, y_pred, min_ndim=1)
     a = _alpha(alpha, p.dtype)
@@ -436,7 +471,7 @@ def categorical_focal_crossentropy(y_true, y_pred, alpha=0.25, gamma=2.0, from_l
     if a.ndim and a.shape[-1] != p.shape[axis]:
         raise ValueError(f"alpha must be a number or one weight per class ({p.shape[axis]}), got {alpha!r}")
     if s:
-        t = t * _c(1.0 - s, p.dtype) + _c(s, p.dtype) / _c(t.shape[-1], p.dtype)
+        t = t * _c(1.0 - s, p.dtype) + _c(s, p.dtype) / _c(t.shape[axis], p.dtype)
     if from_logits:
         p = softmax(p, axis)
     p = _clip(p / np.sum(p, axis=axis, keepdims=True))

@@ -192,14 +192,17 @@ def course_yogurt_runs(w0):
     """The course's three yogurt runs in TensorFlow's order of operations (numpy, one batch, ~1 s).
 
     MSE for 15000 epochs, the custom loss with (COST, PROFIT) = (1, 99) and (99, 1) for 10000,
-    lr 0.002, from ``w0`` (:func:`course_initial_weights`). Returns ``{name: w (2,)}`` with the
-    names of :data:`COURSE_NUMBERS`.
+    lr 0.002, from ``w0`` (:func:`course_initial_weights`), with ``yogurt_gd(exact=True,
+    fma=False)``: the gradient summed sample after sample, each product rounded to float32. That
+    is the arithmetic of the machine the course ran on: all six printed weights come out bit for
+    bit (IEEE float32 element-wise operations only, so on any CPU). Returns ``{name: w (2,)}``
+    with the names of :data:`COURSE_NUMBERS`.
     """
     from ..data import yogurt
 
     x, y = yogurt()
     h = _X.yogurt_gd(x, y, w0, loss=["mse", "custom", "custom"], cost=[0, 1, 99], profit=[0, 99, 1],
-                     epochs=15000, every=5000, exact=True)
+                     epochs=15000, every=5000, exact=True, fma=False)
     return {"yogurt_mse_15000": h[3, 0], "yogurt_cost1_profit99_10000": h[2, 1],
             "yogurt_cost99_profit1_10000": h[2, 2]}
 

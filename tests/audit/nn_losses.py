@@ -2,7 +2,7 @@
 
 import numpy as np  # noqa: F401
 
-from ._common import NOT_BROADCASTABLE, C, _each, _extra_row, _first_row, fx  # noqa: F401
+from ._common import NOT_BROADCASTABLE, C, _each, _extra_row, _first_col, _first_row, fx  # noqa: F401
 
 MODULE = "nn.losses"
 
@@ -36,8 +36,11 @@ def calls():
 
 #: name -> the (argument, change) pairs that must raise: arguments meant to match, changed alone
 MATCHING = {
+    # ranks that differ by one with a last axis of 1 are matched, as Keras does: (n, k) with (n, k, 1) is valid
+    **{k: _each(("y_true", "y_pred"), (_extra_row, _first_row, _first_col)) for k in (
+        "mean_squared_error", "huber", "smooth_l1")},
     **{k: _each(("y_true", "y_pred")) for k in (
-        "mean_squared_error", "huber", "smooth_l1", "yogurt_loss", "binary_crossentropy",
+        "yogurt_loss", "binary_crossentropy",
         "categorical_crossentropy", "binary_focal_crossentropy", "categorical_focal_crossentropy")},
     "sparse_categorical_crossentropy": _each(("y_true", "y_pred"), (_extra_row, _first_row)),
     "softmax_cross_entropy_with_logits": _each(("labels", "logits")),
