@@ -24,8 +24,8 @@ from ..tables import diff_text
 from ..train import init_mlp, mlp_loss_and_grads
 from . import replay_callback
 
-__all__ = ["COURSE_NUMBERS", "tf_course_loop", "ch05_vs_tensorflow", "course_loss_table", "seed_spread",
-           "course_spread_rows"]
+__all__ = ["COURSE_NUMBERS", "tf_course_loop", "ch05_vs_tensorflow", "ch05_vs_tensorflow_full", "course_loss_table",
+           "seed_spread", "course_spread_rows"]
 
 #: What the course printed (class2 p29): epoch -> loss of the epoch's last batch.
 COURSE_NUMBERS = {
@@ -110,9 +110,45 @@ def _batch_rows(tf, seed):
 
 
 def ch05_vs_tensorflow(seed: int = SEED, patience: int = 20):
+    """The chapter's one "checked against TensorFlow" table: ``(what, max |difference| as text)`` rows.
+
+    The penalties against ``tf.nn.l2_loss`` and Keras' regularisers, one batch's loss and gradients
+    against ``tf.GradientTape``, three epochs of our trainer against the course's TF loop, our
+    early-stopping rule against ``keras.callbacks.EarlyStopping``. Used in 05_fitting § 7; every
+    number behind it is in :func:`ch05_vs_tensorflow_full` (the appendix).
+    """
+    seed, patience = _check.integer(seed, "seed"), _check.integer(patience, "patience")
+    from .. import import_tf
+
+    tf = import_tf()
+    import keras
+
+    rng = np.random.default_rng(seed)
+    w1, w2 = rng.normal(size=(2, 11)), rng.normal(size=(11, 1))
+    l2 = max(abs(float(l2_loss(w)) - float(tf.nn.l2_loss(w))) for w in (w1, w2))
+    keras_l2 = abs(penalty([w1, w2], 0.03, "l2") - float(sum(keras.regularizers.L2(0.015)(w) for w in (w1, w2))))
+    keras_l1 = abs(penalty([w1, w2], 0.03, "l1") - float(sum(keras.regularizers.L1(0.03)(w) for w in (w1, w2))))
+    p, batch_rows, gdiff = _batch_rows(tf, seed)
+    x, y = dots()
+    ref = tf_course_loop(x, y, p, lam=0.03, epochs=3)
+    ours = train_mlp(x, y, init=p, lam=0.03, epochs=3)
+    wdiff = max(float(np.abs(getattr(ours, k)[0] - ref[k]).max()) for k in _KEYS)
+    val = _X.early_stopping_runs().val_mse[_X.ES_SEEDS.index(SEED + 1)]
+    stops = early_stopping_epoch(val, patience)[0], _keras_early_stopping(val, patience)[0]
+    stop = "0" if stops[0] == stops[1] else f"{stops[0]} vs {stops[1]}"
+    return [("l2_loss(w) vs tf.nn.l2_loss(w)", diff_text(l2)),
+            ("0.03 * sum(l2_loss(w)) vs keras.regularizers.L2(0.015)", diff_text(keras_l2, 1e-6)),
+            ("0.03 * sum(|w|) vs keras.regularizers.L1(0.03)", diff_text(keras_l1, 1e-6)),
+            ("one batch: loss and gradients vs tf.GradientTape",
+             diff_text(max(gdiff, abs(batch_rows[0][1] - batch_rows[0][2])))),
+            ("3 epochs (30 SGD steps): weights vs the course's TF loop", diff_text(wdiff)),
+            (f"early stopping (patience {patience}): stopped epoch vs keras EarlyStopping", stop)]
+
+
+def ch05_vs_tensorflow_full(seed: int = SEED, patience: int = 20):
     """Our numbers next to TensorFlow's / Keras' for everything chapter 05 computes by hand.
 
-    Used in 05_fitting § 7 (the "checked against TensorFlow" table).
+    Used in 05_fitting_appendix (the long table behind the lesson's :func:`ch05_vs_tensorflow`).
 
     Returns
     -------

@@ -23,6 +23,7 @@ def calls():
         "tf_course_loop": lambda: _tf(C(X, y, init, lam=0.1, kind="l2", lr=0.01, epochs=1, batch_size=8,
                                         dtype="float64")),
         "ch05_vs_tensorflow": lambda: _tf(C(seed=42, patience=20)),
+        "ch05_vs_tensorflow_full": lambda: _tf(C(seed=42, patience=20)),
         "course_loss_table": lambda: C(seed=42, lam=0.03, every=100),
         "seed_spread": lambda: C(n_seeds=1, lam=0.03, lr=0.01),
         "course_spread_rows": lambda: C(n_seeds=1, lrs=(0.01,)),
