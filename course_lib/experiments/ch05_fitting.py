@@ -7,14 +7,18 @@ printed numbers in :mod:`course_lib.reference.ch05_fitting`.
 
 * Capacity – a 1-D polynomial regression (``sin(pi x)`` plus noise, :func:`course_lib.data.poly_data`)
   fitted in closed form: :func:`poly_features`, :func:`ridge_fit`, :func:`poly_predict`,
-  :func:`capacity_curve`, :func:`poly_view`, :func:`lambda_curve`, :func:`select_lambda`.
+  :func:`capacity_curve`, :func:`poly_view`.
 * The course's dots network, trained on a grid of λ and seeds by the vectorised trainer of
-  :mod:`course_lib.experiments.ch05_dots_runs`: :func:`dots_grid`, :func:`dots_view`,
-  :func:`decision_grid`.
-* Remedies for under- and over-fitting, each demonstrated with a run: :func:`remedies`.
+  :mod:`course_lib.experiments.ch05_dots_runs`: :func:`dots_grid`, :func:`decision_grid`.
+* Held-out accuracy, in the course's setting and in a noisy one where L2 helps (:data:`NOISY`):
+  :func:`noisy_grid`, :func:`heldout_curves`, :func:`heldout_view`; choosing λ on validation data:
+  :func:`noisy_validation_accuracy`, :func:`choose_lambda`, :func:`lambda_choice_view`.
+* Remedies for under- and over-fitting, each demonstrated with a run: :func:`remedies`; input
+  features switched on and off as in TensorFlow Playground: :func:`features_view`.
 * L1 against L2: :func:`weight_stats`, :func:`l1_l2_view`, :func:`constraint_geometry`.
-* Early stopping with Keras' rule (``nn.callbacks.early_stopping_epoch``):
-  :func:`early_stopping_runs`, :func:`early_stopping_view`.
+* Early stopping with Keras' rule (``nn.callbacks.early_stopping_epoch``), the validation set
+  choosing the epoch and a test set reporting: :func:`early_stopping_runs`, :func:`early_stopping_view`,
+  :func:`early_stopping_summary`; training and validation curves: :func:`curves_view`.
 """
 
 from __future__ import annotations
