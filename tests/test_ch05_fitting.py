@@ -169,6 +169,16 @@ def test_seed_spread_brackets_the_course_without_l2():
     assert [r[1] for r in rows] == ["no_l2", "l2"] and rows[1][5] == REF.COURSE_NUMBERS["l2"][380]
 
 
+def test_spread_view_holds_every_seed_and_the_course_numbers():
+    d = REF.spread_view(3, 0.01)
+    s = REF.seed_spread(20, 0.03, 0.01)
+    assert d["no_l2"].shape == d["l2"].shape == (20, 381)
+    np.testing.assert_array_equal(d["l2"][:, 380], s["l2"]["epoch380"])
+    assert d["course"] is REF.COURSE_NUMBERS
+    with pytest.raises(ValueError, match="seed"):
+        REF.spread_view(20)
+
+
 def test_grid_lookup_rejects_values_not_precomputed():
     with pytest.raises(ValueError, match="lam"):
         X.heldout_view(0.05)
@@ -404,6 +414,8 @@ def test_every_figure_draws(tmp_path):
     F.draw_lambda_choice(X.lambda_choice_view(0.03), ax)
     fig, axes = new_figure(1, 2)
     F.draw_curves(X.curves_view(), axes)
+    fig, axes = new_figure(1, 2)
+    F.draw_seed_spread(REF.spread_view(0, 0.005), axes)
     fig, axes = new_figure(1, 2)
     F.draw_l1_l2(X.l1_l2_view(0.03), axes)
     fig, axes = new_figure(1, 2)

@@ -12,7 +12,7 @@ import numpy as np
 from ._axes import COLORS, _round_up, contour_lines, log_axis
 
 __all__ = ["draw_capacity", "draw_remedy", "draw_remedies", "draw_features", "draw_heldout", "draw_lambda_choice",
-           "draw_l1_l2", "draw_constraints", "draw_early_stopping", "draw_curves"]
+           "draw_l1_l2", "draw_constraints", "draw_early_stopping", "draw_curves", "draw_seed_spread"]
 
 _CLASS_COLORS = ("#1f77b4", "#d62728")  # the course's blue (y = 0) and red (y = 1) dots
 _SMALL = 9  # the smallest text a projector shows (legends, notes)
@@ -246,3 +246,20 @@ def draw_curves(data, axes):
     ax_m.set_ylim(0, 0.7)
     ax_a.legend(loc="lower right", fontsize=_SMALL)
     ax_m.legend(loc="upper right", fontsize=_SMALL)
+
+
+def draw_seed_spread(data, axes):
+    """``data`` from ``reference.ch05_fitting.spread_view``: panel "no L2" and panel "L2, λ = 0.03", every seed's
+    last-batch loss (grey), the chosen seed's (coloured) and the course's two printed numbers (stars)."""
+    for ax, key, title, color in zip(axes, ("no_l2", "l2"), ("no L2", "L2, λ = 0.03"), (COLORS[0], COLORS[1])):
+        curves = data[key]
+        for c in curves:
+            ax.plot(c, color="0.82", lw=0.8)
+        ax.plot(curves[data["seed"]], color=color, lw=1.6, label=f"seed {data['seed']}")
+        course = data["course"][key]
+        ax.plot(list(course), list(course.values()), "k*", ms=11, label="the course's printed loss")
+        log_axis(ax, "y", lim=(0.01, 10))
+        ax.set_xlabel("epoch")
+        ax.set_ylabel("last-batch loss (log)")
+        ax.set_title(f"{title}, lr {data['lr']:g}: {len(curves)} seeds", fontsize=10)
+        ax.legend(loc="upper right", fontsize=_SMALL)

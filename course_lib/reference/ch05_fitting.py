@@ -25,7 +25,7 @@ from ..train import init_mlp, mlp_loss_and_grads
 from . import replay_callback
 
 __all__ = ["COURSE_NUMBERS", "course_regularization", "course_regularization_l1", "tf_course_loop", "ch05_vs_tensorflow", "ch05_vs_tensorflow_full", "course_loss_table",
-           "seed_spread", "course_spread_rows"]
+           "seed_spread", "spread_view", "course_spread_rows"]
 
 #: What the course printed (class2 p29): epoch -> loss of the epoch's last batch.
 COURSE_NUMBERS = {
@@ -46,6 +46,7 @@ def course_regularization(w1, w2, kind: str = "l2"):
 
     tf = import_tf()
     kind = _check.choice(kind, "kind", ("l2", "l1"))
+    w1, w2 = (w if tf.is_tensor(w) else _check.real_array(w, name) for w, name in ((w1, "w1"), (w2, "w2")))
     term = tf.nn.l2_loss if kind == "l2" else (lambda w: tf.reduce_sum(tf.abs(w)))
     loss_regularization = [term(w1), term(w2)]
     return tf.reduce_sum(loss_regularization)
@@ -105,23 +106,8 @@ def tf_course_loop(x, y, init: dict, *, lam: float = 0.0, kind: str = "l2", lr: 
             v.assign_sub(lr * g)
         return loss
 
-    if compiled:  # the same batches in the same order, as tensors the graph slices (a tf.data loop is slow)
-        full = len(x) // batch_size
-        xs = tf.reshape(tf.cast(x[:full * batch_size], dt), (full, batch_size, x.shape[1]))
-        ys = tf.reshape(tf.cast(y[:full * batch_size], dt), (full, batch_size, 1))
-        tail = (tf.cast(x[full * batch_size:], dt), tf.cast(y[full * batch_size:], dt)) if len(x) % batch_size else None
-
-        @tf.function
-        def run():
-            loss = tf.constant(0.0, dt)
-            for _ in tf.range(epochs):
-                for i in tf.range(full):
-                    loss = step(xs[i], ys[i])
-                if tail is not None:
-                    loss = step(*tail)
-            return loss
-
-        losses = [float(run())]
+    if compiled:
+        losses = [float(_compiled_run(tf, step, x, y, batch_size, epochs, dt))]
     else:
         losses = []
         for _ in range(epochs):
@@ -129,6 +115,30 @@ def tf_course_loop(x, y, init: dict, *, lam: float = 0.0, kind: str = "l2", lr: 
                 loss = step(xb, yb)
             losses.append(float(loss))
     return {"loss": np.array(losses), "W1": w1.numpy(), "b1": b1.numpy(), "W2": w2.numpy(), "b2": b2.numpy()}
+
+
+def _compiled_run(tf, step, x, y, batch_size, epochs, dt):
+    """``epochs`` passes of ``step`` over the batches as one ``tf.function`` graph; the last batch's loss.
+
+    The same batches in the same order as ``tf.data...batch(batch_size)``, as tensors the graph
+    slices (a ``tf.data`` loop inside the graph is slow).
+    """
+    full = len(x) // batch_size
+    xs = tf.reshape(tf.cast(x[:full * batch_size], dt), (full, batch_size, x.shape[1]))
+    ys = tf.reshape(tf.cast(y[:full * batch_size], dt), (full, batch_size, 1))
+    tail = (tf.cast(x[full * batch_size:], dt), tf.cast(y[full * batch_size:], dt)) if len(x) % batch_size else None
+
+    @tf.function
+    def run():
+        loss = tf.constant(0.0, dt)
+        for _ in tf.range(epochs):
+            for i in tf.range(full):
+                loss = step(xs[i], ys[i])
+            if tail is not None:
+                loss = step(*tail)
+        return loss
+
+    return run()
 
 
 def _keras_early_stopping(val_loss, patience):
@@ -260,11 +270,17 @@ def course_loss_table(seed: int = SEED, lam: float = 0.03, every: int = 20):
 
 
 @lru_cache(maxsize=4)
+def _spread_runs(n_seeds, lam, lr):
+    x, y = dots()
+    seeds = np.arange(n_seeds)
+    return train_mlp(x, y, lam=np.repeat([0.0, lam], n_seeds), seed=np.tile(seeds, 2), lr=lr, epochs=381)
+
+
 def seed_spread(n_seeds: int = 20, lam: float = 0.03, lr: float = 0.01):
     """The course's printed losses (epochs 0 and 380) over ``n_seeds`` initialisations (seeds 0..n-1).
 
     The course's weights were unseeded, so its numbers are one draw among many: this shows
-    how far they move. Used in 05_fitting § 4.
+    how far they move. Used in 05_fitting_appendix § 1.
 
     Returns
     -------
@@ -273,13 +289,29 @@ def seed_spread(n_seeds: int = 20, lam: float = 0.03, lr: float = 0.01):
     """
     n_seeds = _check.integer(n_seeds, "n_seeds", low=1)
     lam, lr = _check.non_negative(lam, "lam"), _check.positive(lr, "lr")
-    x, y = dots()
-    seeds = np.arange(n_seeds)
-    runs = train_mlp(x, y, lam=np.repeat([0.0, lam], n_seeds), seed=np.tile(seeds, 2), lr=lr, epochs=381)
+    runs = _spread_runs(n_seeds, lam, lr)
     out = {}
     for name, sl in (("no_l2", slice(0, n_seeds)), ("l2", slice(n_seeds, 2 * n_seeds))):
         out[name] = {"epoch0": runs.loss[sl, 0], "epoch380": runs.loss[sl, 380]}
     return out
+
+
+def spread_view(seed: int = 0, lr: float = 0.01, n_seeds: int = 20):
+    """The last-batch loss curves of all ``n_seeds`` initialisations, one of them picked, beside the course's
+    two printed numbers (05_fitting_appendix § 1, the seed slider).
+
+    Returns
+    -------
+    dict
+        ``seed``, ``lr``, ``course`` (:data:`COURSE_NUMBERS`), and for ``"no_l2"`` and ``"l2"`` the
+        ``(n_seeds, 381)`` loss curves.
+    """
+    n_seeds = _check.integer(n_seeds, "n_seeds", low=1)
+    seed = _check.integer(seed, "seed", low=0, high=n_seeds - 1)
+    lr = _check.positive(lr, "lr")
+    runs = _spread_runs(n_seeds, 0.03, lr)
+    return {"seed": seed, "lr": lr, "course": COURSE_NUMBERS,
+            "no_l2": runs.loss[:n_seeds], "l2": runs.loss[n_seeds:]}
 
 
 def course_spread_rows(n_seeds: int = 20, lrs: tuple = (0.01, 0.005)):

@@ -28,6 +28,7 @@ def calls():
         "ch05_vs_tensorflow_full": lambda: _tf(C(seed=42, patience=20)),
         "course_loss_table": lambda: C(seed=42, lam=0.03, every=100),
         "seed_spread": lambda: C(n_seeds=1, lam=0.03, lr=0.01),
+        "spread_view": lambda: C(seed=0, lr=0.01, n_seeds=1),
         "course_spread_rows": lambda: C(n_seeds=1, lrs=(0.01,)),
     }
 
