@@ -5,7 +5,8 @@
 * :func:`yogurt` – the yogurt-sales regression of the custom-loss example.
 * :func:`iris` – Fisher's 150 iris flowers (the copy scikit-learn ships, BSD licence),
   shuffled and split exactly as the course does.
-* :func:`noisy_dots` – the dots with flipped labels, split for over-fitting experiments (chapter 05).
+* :func:`noisy_dots` – the dots with flipped labels, split for over-fitting experiments (chapter 05);
+  :func:`heldout_dots` – fresh points of the same kind, for a test set.
 * :func:`poly_data` – noisy samples of :func:`target_function` ``sin(pi x)`` for the
   polynomial capacity study (chapter 05).
 
@@ -23,7 +24,7 @@ import numpy as np
 from . import SEED, _check
 
 __all__ = ["dots", "dots_split", "yogurt", "iris", "iris_raw", "IRIS_CLASSES", "IRIS_FEATURES", "data_path",
-           "noisy_dots", "target_function", "poly_data"]
+           "noisy_dots", "heldout_dots", "target_function", "poly_data"]
 
 IRIS_FEATURES = ("sepal_length", "sepal_width", "petal_length", "petal_width")
 IRIS_CLASSES = ("setosa", "versicolor", "virginica")
@@ -153,6 +154,21 @@ def noisy_dots(n_train: int = 40, flip: float = 0.2, seed: int = SEED):
     mask = np.random.default_rng(seed).random(len(y)) < flip
     y[mask] = 1 - y[mask]
     return (x[:n_train], y[:n_train]), (x[n_train:], y[n_train:])
+
+
+def heldout_dots(n: int = 2000, flip: float = 0.2, seed: int = 7):
+    """Fresh points drawn like the dots, for a test set: ``(x (n, 2), y (n,))``.
+
+    ``x = np.random.RandomState(seed).randn(n, 2)`` (the generator of :func:`dots`, another
+    seed), ``y = int(x1² + x2² < 2)`` with each label flipped with probability ``flip``
+    (``np.random.default_rng(seed)``, as :func:`noisy_dots`). The same ``seed`` gives the same
+    points and the same flip draws for every ``flip``: ``flip=0`` is the true rule.
+    """
+    flip = _check.number(flip, "flip", low=0.0, high=1.0)
+    x, y = dots(_check.integer(n, "n", low=1), _check.integer(seed, "seed"))
+    mask = np.random.default_rng(seed).random(n) < flip
+    y[mask] = 1 - y[mask]
+    return x, y
 
 
 def target_function(x):

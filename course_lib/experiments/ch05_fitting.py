@@ -7,14 +7,18 @@ printed numbers in :mod:`course_lib.reference.ch05_fitting`.
 
 * Capacity – a 1-D polynomial regression (``sin(pi x)`` plus noise, :func:`course_lib.data.poly_data`)
   fitted in closed form: :func:`poly_features`, :func:`ridge_fit`, :func:`poly_predict`,
-  :func:`capacity_curve`, :func:`poly_view`, :func:`lambda_curve`, :func:`select_lambda`.
+  :func:`capacity_curve`, :func:`poly_view`.
 * The course's dots network, trained on a grid of λ and seeds by the vectorised trainer of
-  :mod:`course_lib.experiments.ch05_dots_runs`: :func:`dots_grid`, :func:`dots_view`,
-  :func:`decision_grid`.
-* Remedies for under- and over-fitting, each demonstrated with a run: :func:`remedies`.
+  :mod:`course_lib.experiments.ch05_dots_runs`: :func:`dots_grid`, :func:`decision_grid`.
+* Held-out accuracy, in the course's setting and in a noisy one where L2 helps (:data:`NOISY`):
+  :func:`noisy_grid`, :func:`heldout_curves`, :func:`heldout_view`; choosing λ on validation data:
+  :func:`noisy_validation_accuracy`, :func:`choose_lambda`, :func:`lambda_choice_view`.
+* Remedies for under- and over-fitting, each demonstrated with a run: :func:`remedies`; input
+  features switched on and off as in TensorFlow Playground: :func:`features_view`.
 * L1 against L2: :func:`weight_stats`, :func:`l1_l2_view`, :func:`constraint_geometry`.
-* Early stopping with Keras' rule (``nn.callbacks.early_stopping_epoch``):
-  :func:`early_stopping_runs`, :func:`early_stopping_view`.
+* Early stopping with Keras' rule (``nn.callbacks.early_stopping_epoch``), the validation set
+  choosing the epoch and a test set reporting: :func:`early_stopping_runs`, :func:`early_stopping_view`,
+  :func:`early_stopping_summary`; training and validation curves: :func:`curves_view`.
 """
 
 from __future__ import annotations
@@ -23,18 +27,21 @@ import numpy as np
 
 from .. import SEED, _check
 from .._cache import lru_cache  # functools.lru_cache that names an unhashable argument
-from ..data import dots, noisy_dots, poly_data, target_function
+from ..data import dots, heldout_dots, noisy_dots, poly_data, target_function
 from ..nn.callbacks import early_stopping_epoch
 from .ch05_dots_runs import MLPRuns, train_mlp
 
 __all__ = [
     # polynomial capacity
-    "poly_features", "ridge_fit", "poly_predict", "capacity_curve", "poly_view", "lambda_curve", "select_lambda",
+    "poly_features", "ridge_fit", "poly_predict", "capacity_curve", "poly_view",
     # the dots network
-    "LAMBDAS", "L1_LAMBDAS", "GRID_SEEDS", "decision_grid", "dots_grid", "dots_view",
+    "LAMBDAS", "L1_LAMBDAS", "GRID_SEEDS", "decision_grid", "dots_grid",
+    # held-out accuracy: the course's setting and a noisy one
+    "NOISY", "N_TEST", "noisy_grid", "heldout_curves", "heldout_view", "noisy_validation_accuracy", "choose_lambda",
+    "lambda_choice_view",
     # remedies, L1 vs L2, early stopping
-    "remedies", "weight_stats", "l1_l2_view", "constraint_geometry",
-    "ES_SEEDS", "early_stopping_runs", "early_stopping_view",
+    "remedies", "FEATURES", "features_view", "weight_stats", "l1_l2_view", "constraint_geometry",
+    "ES_SEEDS", "early_stopping_runs", "early_stopping_view", "early_stopping_summary", "curves_view",
 ]
 
 
@@ -143,46 +150,6 @@ def poly_view(degree: int = 3, noise: float = 0.2, n_train: int = 15, lam: float
             "curve": curve}
 
 
-@lru_cache(maxsize=16)
-def lambda_curve(degree: int = 12, noise: float = 0.2, n_train: int = 15, seed: int = SEED, n_lams: int = 29):
-    """Training and validation MSE of the degree-``degree`` ridge fit for λ in ``geomspace(1e-6, 10, n_lams)``.
-
-    Used in 05_fitting, the λ exercise.
-
-    Returns
-    -------
-    dict
-        ``lams``, ``train_mse``, ``val_mse`` (read-only) and ``best`` (the λ of lowest validation error).
-    """
-    n_lams = _check.integer(n_lams, "n_lams", low=2)
-    n_train = _check.integer(n_train, "n_train", low=1)
-    x, y = poly_data(n_train, noise, seed, 0)
-    xv, yv = poly_data(200, noise, seed, 1)
-    lams = np.geomspace(1e-6, 10, n_lams)
-    tr, va = np.empty(n_lams), np.empty(n_lams)
-    for i, lam in enumerate(lams):
-        c = ridge_fit(x, y, degree, float(lam))
-        tr[i], va[i] = _mse(y, poly_predict(c, x)), _mse(yv, poly_predict(c, xv))
-    _readonly(lams, tr, va)
-    return {"lams": lams, "train_mse": tr, "val_mse": va, "best": float(lams[np.argmin(va)])}
-
-
-def select_lambda(lams, x_train, y_train, x_val, y_val, degree: int) -> float:
-    """The λ of ``lams`` whose ridge fit (:func:`ridge_fit`) has the lowest validation MSE.
-
-    The first one wins a tie. The reference of 05_fitting's λ exercise.
-    """
-    lams = _check.numbers(lams, "lams", low=0.0)
-    for name, v in (("x_train", x_train), ("y_train", y_train), ("x_val", x_val), ("y_val", y_val)):
-        if _check.real_array(v, name).ndim != 1:
-            raise ValueError(f"{name} must be 1-D, got shape {np.shape(v)}")
-    if np.shape(x_train) != np.shape(y_train) or np.shape(x_val) != np.shape(y_val):
-        raise ValueError(f"x_train and y_train (and x_val and y_val) must have the same shape, got "
-                         f"{np.shape(x_train)}, {np.shape(y_train)}, {np.shape(x_val)}, {np.shape(y_val)}")
-    errors = [_mse(y_val, poly_predict(ridge_fit(x_train, y_train, degree, lam), x_val)) for lam in lams]
-    return float(lams[int(np.argmin(errors))])
-
-
 # --------------------------------------------------------------------------------------
 # the course's dots network on a grid of λ and seeds
 # --------------------------------------------------------------------------------------
@@ -246,27 +213,132 @@ def _grid_index(lam, seed, lams=LAMBDAS, seeds=GRID_SEEDS) -> int:
     return matches[0] * len(seeds) + seeds.index(seed)
 
 
-@lru_cache(maxsize=64)
-def dots_view(lam: float = 0.03, seed: int = SEED, kind: str = "l2"):
-    """The course's two runs for one slider position: no penalty and penalty ``lam``.
+#: The noisy setting where L2 helps (05_fitting § 4 and the λ exercise), three changes from the course's:
+#: fewer points (the first 150 of the dots, 20 % of their labels flipped), a wider network (32 hidden
+#: units) trained faster and longer (lr 0.02, 500 epochs). Validation: the other 150 dots, just as noisy;
+#: test: 2000 fresh points (``data.heldout_dots``), just as noisy.
+NOISY = {"n_train": 150, "flip": 0.2, "hidden": 32, "lr": 0.02, "epochs": 500}
+#: Size of the test set (``data.heldout_dots``): fresh points, labels by the circle, flipped like the training ones.
+N_TEST = 2000
 
-    Read from :func:`dots_grid`; nothing is trained here. Used in 05_fitting § 4 (the λ slider).
+
+def _test_set(flip):
+    return heldout_dots(N_TEST, flip)
+
+
+@lru_cache(maxsize=2)
+def noisy_grid(lams: tuple = LAMBDAS, seeds: tuple = GRID_SEEDS) -> MLPRuns:
+    """The :data:`NOISY` setting for every ``(lam, seed)`` pair (run ``i * len(seeds) + j``), trained once.
+
+    Used in 05_fitting § 4 (the held-out slider) and the λ exercise.
+    """
+    lams = _check.numbers(lams, "lams", low=0.0)
+    seeds = _check.integers(seeds, "seeds", min_len=1)
+    (xt, yt), (xv, yv) = noisy_dots(NOISY["n_train"], NOISY["flip"])
+    return train_mlp(xt, yt, lam=np.repeat(np.asarray(lams, float), len(seeds)),
+                     seed=np.tile(np.asarray(seeds, np.int64), len(lams)), hidden=NOISY["hidden"],
+                     lr=NOISY["lr"], epochs=NOISY["epochs"], x_val=xv, y_val=yv)
+
+
+def _setting(name):
+    """Runs, training set and test set of one setting of :func:`heldout_view`."""
+    if name == "course":
+        x, y = dots()
+        return dots_grid("l2"), (x, y), _test_set(0.0)
+    (xt, yt), _ = noisy_dots(NOISY["n_train"], NOISY["flip"])
+    return noisy_grid(), (xt, yt), _test_set(NOISY["flip"])
+
+
+@lru_cache(maxsize=2)
+def heldout_curves():
+    """Training and test accuracy of every run of both settings, shape ``(len(LAMBDAS), len(GRID_SEEDS))``.
+
+    ``"course"``: the course's experiment (300 clean dots, 11 units), tested on fresh points labelled
+    by the circle; ``"noisy"``: the :data:`NOISY` setting, tested on fresh points with labels just as
+    noisy as its training labels. Used in 05_fitting § 4.
+    """
+    out = {}
+    for name in ("course", "noisy"):
+        runs, (x, y), (xte, yte) = _setting(name)
+        shape = (len(LAMBDAS), len(GRID_SEEDS))
+        train, test = runs.accuracy(x, y).reshape(shape), runs.accuracy(xte, yte).reshape(shape)
+        _readonly(train, test)
+        out[name] = {"train": train, "test": test}
+    return out
+
+
+@lru_cache(maxsize=16)
+def heldout_view(lam: float = 0.03, seed: int = SEED):
+    """Both settings at one λ: boundaries without and with L2, accuracies against λ (05_fitting § 4 slider).
 
     Returns
     -------
     dict
-        ``x``, ``y`` (the dots), ``xx``, ``yy``, ``probs`` (2, m, m) (without / with the
-        penalty), ``loss`` (2, epochs), ``accuracy`` (2,), ``lam``, ``kind``, ``weights``.
+        ``lams``, ``lam``, ``index`` (of ``lam`` in ``lams``), ``flip``; for ``"course"`` and ``"noisy"``:
+        the training points ``x``, ``y``, the grid ``xx``, ``yy``, ``probs`` (2, m, m) of seed ``seed``
+        without / with the penalty, and ``train``, ``test`` accuracies (mean over ``GRID_SEEDS``, one per λ).
     """
-    kind = _check.choice(kind, "kind", ("l2", "l1"))
-    runs = dots_grid(kind)
+    lam, seed = _check.non_negative(lam, "lam"), _check.integer(seed, "seed")
     i0, i1 = _grid_index(0.0, seed), _grid_index(lam, seed)
-    x, y = dots()
-    xx, yy, probs = decision_grid(runs)
-    acc = runs.accuracy(x, y)
-    out = {"x": x, "y": y, "xx": xx, "yy": yy, "probs": probs[[i0, i1]], "loss": runs.loss[[i0, i1]],
-           "accuracy": acc[[i0, i1]], "lam": float(lam), "kind": kind,
-           "weights": runs.weights()[[i0, i1]]}
+    curves = heldout_curves()
+    out = {"lams": LAMBDAS, "lam": float(lam), "index": i1 // len(GRID_SEEDS), "flip": NOISY["flip"]}
+    for name in ("course", "noisy"):
+        runs, (x, y), _ = _setting(name)
+        xx, yy, probs = _decision_grid_cached(name)
+        out[name] = {"x": x, "y": y, "xx": xx, "yy": yy, "probs": probs[[i0, i1]],
+                     "train": curves[name]["train"].mean(axis=1), "test": curves[name]["test"].mean(axis=1)}
+        _readonly(*[v for v in out[name].values() if isinstance(v, np.ndarray)])
+    return out
+
+
+@lru_cache(maxsize=4)
+def _decision_grid_cached(name):
+    runs = dots_grid("l2") if name == "course" else noisy_grid()
+    return decision_grid(runs)
+
+
+@lru_cache(maxsize=2)
+def noisy_validation_accuracy(seed: int = SEED):
+    """``(LAMBDAS, validation accuracy of each λ's run)`` of one seed in the :data:`NOISY` setting.
+
+    The numbers the λ exercise chooses from (05_fitting, exercise 3).
+    """
+    seed = _check.integer(seed, "seed")
+    _, (xv, yv) = noisy_dots(NOISY["n_train"], NOISY["flip"])
+    acc = noisy_grid().accuracy(xv, yv)
+    vals = np.array([acc[_grid_index(lam, seed)] for lam in LAMBDAS])
+    _readonly(vals)
+    return LAMBDAS, vals
+
+
+def choose_lambda(lams, val_accuracy) -> float:
+    """The λ with the highest validation accuracy; on a tie the largest such λ (the simpler model).
+
+    The reference of 05_fitting's exercise 3.
+    """
+    lams = _check.numbers(lams, "lams", low=0.0)
+    acc = _check.real_array(val_accuracy, "val_accuracy")
+    if acc.shape != (len(lams),):
+        raise ValueError(f"val_accuracy must hold one number per λ ({len(lams)}), got shape {acc.shape}")
+    best = acc.max()
+    return float(max(lam for lam, a in zip(lams, acc) if a == best))
+
+
+@lru_cache(maxsize=16)
+def lambda_choice_view(lam: float = 0.03, seed: int = SEED):
+    """The :data:`NOISY` run of ``seed`` at ``lam`` beside λ = 0, with its validation and test accuracy.
+
+    What the λ exercise draws once a λ is chosen (05_fitting, exercise 3).
+    """
+    lam, seed = _check.non_negative(lam, "lam"), _check.integer(seed, "seed")
+    i0, i1 = _grid_index(0.0, seed), _grid_index(lam, seed)
+    runs = noisy_grid()
+    (xt, yt), (xv, yv) = noisy_dots(NOISY["n_train"], NOISY["flip"])
+    xte, yte = _test_set(NOISY["flip"])
+    xx, yy, probs = _decision_grid_cached("noisy")
+    val, test = runs.accuracy(xv, yv), runs.accuracy(xte, yte)
+    out = {"lam": float(lam), "x": xt, "y": yt, "xx": xx, "yy": yy, "probs": probs[[i0, i1]],
+           "val": (float(val[i0]), float(val[i1])), "test": (float(test[i0]), float(test[i1]))}
     _readonly(*[v for v in out.values() if isinstance(v, np.ndarray)])
     return out
 
@@ -361,6 +433,41 @@ def remedies(seed: int = SEED):
     for r in out:
         _readonly(*[v for v in r["plot"].values() if isinstance(v, np.ndarray)])
     return out
+
+
+#: The extra input features of :func:`features_view`, as TensorFlow Playground names them.
+FEATURES = {"x1²": lambda a: a[:, 0] ** 2, "x2²": lambda a: a[:, 1] ** 2, "x1·x2": lambda a: a[:, 0] * a[:, 1]}
+
+
+@lru_cache(maxsize=8)
+def features_view(x1sq: bool = False, x2sq: bool = False, x1x2: bool = False):
+    """A linear model on the dots with the input features switched on, as TensorFlow Playground shows them.
+
+    The model has no hidden layer: ``out = c0 + c1 x1 + c2 x2 + (the chosen extra features)``, fitted
+    by least squares (the course's MSE, solved in closed form), boundary at ``out = 0.5``.
+    Used in 05_fitting § 2 (the under-fitting remedy "增加输入特征项").
+
+    Returns
+    -------
+    dict
+        ``names`` (features used), ``coef`` (one per feature, the constant first), ``x``, ``y``,
+        ``xx``, ``yy``, ``out`` (m, m) and ``accuracy`` (training accuracy).
+    """
+    chosen = [name for name, on in zip(FEATURES, (_check.flag(x1sq, "x1sq"), _check.flag(x2sq, "x2sq"),
+                                                  _check.flag(x1x2, "x1x2"))) if on]
+
+    def features(a):
+        return np.column_stack([np.ones(len(a)), a] + [FEATURES[n](a) for n in chosen])
+
+    x, y = dots()
+    coef = np.linalg.lstsq(features(x), y.astype(float), rcond=None)[0]
+    xx, yy = np.mgrid[-3:3:.1, -3:3:.1]
+    out = (features(np.c_[xx.ravel(), yy.ravel()]) @ coef).reshape(xx.shape)
+    acc = float(((features(x) @ coef > 0.5) == (y == 1)).mean())
+    res = {"names": ("1", "x1", "x2", *chosen), "coef": coef, "x": x, "y": y, "xx": xx, "yy": yy, "out": out,
+           "accuracy": acc}
+    _readonly(coef, xx, yy, out)
+    return res
 
 
 # --------------------------------------------------------------------------------------
@@ -468,18 +575,28 @@ def early_stopping_runs(epochs: int = 1000) -> MLPRuns:
     return train_mlp(xt, yt, x_val=xv, y_val=yv, hidden=32, lr=0.02, epochs=epochs, seed=ES_SEEDS, record=True)
 
 
+def _test_scores(runs, k, epoch, x, y):
+    """Test MSE and accuracy of run ``k`` after ``epoch``."""
+    p = runs.predict(x, epoch=epoch)[k]
+    return _mse(y, p), float(((p > 0.5) == (y > 0.5)).mean())
+
+
 @lru_cache(maxsize=512)
 def early_stopping_view(patience: int = 20, seed: int = SEED + 1):
     """What the early-stopping figure draws for one ``patience`` and one run (05_fitting § 6).
+
+    The validation set (the other 260 dots, labels as noisy as the training ones) chooses the epoch,
+    as ``keras.callbacks.EarlyStopping(monitor="val_loss", restore_best_weights=True)`` does; the
+    test set (``data.heldout_dots``: 2000 fresh points, just as noisy) reports.
 
     Returns
     -------
     dict
         ``train_mse``, ``val_mse`` (epochs,) of the run, ``all_val`` (every seed's
         validation curve), ``stopped`` (epoch or None), ``best`` (the restored epoch),
-        ``epochs_run``, the points, and the decision grids ``probs`` (2, m, m) of the
-        restored model and of the model trained to the end, with their validation MSEs
-        ``val_best``, ``val_end``.
+        ``epochs_run``, the points, the decision grids ``probs`` (2, m, m) of the restored
+        model and of the model trained to the end, their validation MSEs ``val_best``,
+        ``val_end``, and on the test set ``test_mse`` and ``test_acc`` as (restored, end) pairs.
     """
     patience = _check.integer(patience, "patience")
     if seed not in ES_SEEDS:
@@ -489,13 +606,68 @@ def early_stopping_view(patience: int = 20, seed: int = SEED + 1):
     stopped, best = early_stopping_epoch(runs.val_mse[k], patience)
     last = runs.loss.shape[1] - 1
     (xt, yt), (xv, yv) = noisy_dots()
+    xte, yte = _test_set(0.2)
     xx, yy, p_best = decision_grid(runs, epoch=best)  # Keras 3 restores the best epoch in any case
     _, _, p_end = decision_grid(runs, epoch=last)
+    t_best, t_end = _test_scores(runs, k, best, xte, yte), _test_scores(runs, k, last, xte, yte)
     out = {"train_mse": runs.train_mse[k], "val_mse": runs.val_mse[k], "all_val": runs.val_mse,
            "stopped": stopped, "best": best, "patience": patience, "seed": seed, "epochs": last + 1,
            "epochs_run": last + 1 if stopped is None else stopped + 1,
            "x_train": xt, "y_train": yt, "x_val": xv, "y_val": yv,
            "xx": xx, "yy": yy, "probs": np.stack([p_best[k], p_end[k]]),
-           "val_best": float(runs.val_mse[k, best]), "val_end": float(runs.val_mse[k, last])}
+           "val_best": float(runs.val_mse[k, best]), "val_end": float(runs.val_mse[k, last]),
+           "test_mse": (t_best[0], t_end[0]), "test_acc": (t_best[1], t_end[1])}
     _readonly(*[v for v in out.values() if isinstance(v, np.ndarray)])
+    return out
+
+
+@lru_cache(maxsize=8)
+def early_stopping_summary(patience: int = 20):
+    """Over every seed of ``ES_SEEDS``: does stopping early beat training to the end on the test set?
+
+    Used in 05_fitting § 6 (the box under the early-stopping table).
+
+    Returns
+    -------
+    dict
+        ``seeds``; ``test_mse`` and ``test_acc`` (len(seeds), 2) arrays (restored, end);
+        ``mse_better`` and ``acc_better``: how many seeds end better with early stopping.
+    """
+    patience = _check.integer(patience, "patience")
+    views = [early_stopping_view(patience, s) for s in ES_SEEDS]
+    mse = np.array([v["test_mse"] for v in views])
+    acc = np.array([v["test_acc"] for v in views])
+    _readonly(mse, acc)
+    return {"seeds": ES_SEEDS, "patience": patience, "test_mse": mse, "test_acc": acc,
+            "mse_better": int(np.sum(mse[:, 0] < mse[:, 1])), "acc_better": int(np.sum(acc[:, 0] > acc[:, 1]))}
+
+
+@lru_cache(maxsize=8)
+def curves_view(seed: int = SEED + 1, patience: int = 20):
+    """Training and validation curves of one early-stopping run, read the CS231n way (05_fitting § 6).
+
+    Per epoch: MSE and accuracy on the training set (40 noisy dots) and on the validation set (260),
+    from the kept snapshots; with ``best`` (the epoch early stopping restores) and the gaps
+    (training minus validation accuracy) there and at the end.
+    """
+    seed, patience = _check.integer(seed, "seed"), _check.integer(patience, "patience")
+    if seed not in ES_SEEDS:
+        raise ValueError(f"seed must be one of the precomputed seeds {ES_SEEDS}, got {seed!r}")
+    runs = early_stopping_runs()
+    k = ES_SEEDS.index(seed)
+    (xt, yt), (xv, yv) = noisy_dots()
+    snap = {key: v[k] for key, v in runs.snapshots.items()}
+
+    def accuracy(x, y):
+        h = np.maximum(np.einsum("ni,eih->enh", x, snap["W1"]) + snap["b1"][:, None, :], 0)
+        p = np.einsum("enh,eh->en", h, snap["W2"][..., 0]) + snap["b2"]
+        return ((p > 0.5) == (y > 0.5)).mean(axis=1)
+
+    train_acc, val_acc = accuracy(xt, yt), accuracy(xv, yv)
+    _, best = early_stopping_epoch(runs.val_mse[k], patience)
+    last = len(train_acc) - 1
+    out = {"seed": seed, "best": best, "train_mse": runs.train_mse[k], "val_mse": runs.val_mse[k],
+           "train_acc": train_acc, "val_acc": val_acc,
+           "gap_best": float(train_acc[best] - val_acc[best]), "gap_end": float(train_acc[last] - val_acc[last])}
+    _readonly(train_acc, val_acc)
     return out

@@ -24,8 +24,8 @@ from ..tables import diff_text
 from ..train import init_mlp, mlp_loss_and_grads
 from . import replay_callback
 
-__all__ = ["COURSE_NUMBERS", "tf_course_loop", "ch05_vs_tensorflow", "course_loss_table", "seed_spread",
-           "course_spread_rows"]
+__all__ = ["COURSE_NUMBERS", "course_regularization", "course_regularization_l1", "tf_course_loop", "ch05_vs_tensorflow", "ch05_vs_tensorflow_full", "course_loss_table",
+           "seed_spread", "spread_view", "course_spread_rows"]
 
 #: What the course printed (class2 p29): epoch -> loss of the epoch's last batch.
 COURSE_NUMBERS = {
@@ -36,16 +36,39 @@ COURSE_NUMBERS = {
 _KEYS = ("W1", "b1", "W2", "b2")
 
 
+def course_regularization(w1, w2, kind: str = "l2"):
+    """The notes' ``loss_regularization`` in TensorFlow: a list of one term per weight matrix, then ``tf.reduce_sum``.
+
+    ``kind="l2"``: ``tf.nn.l2_loss(w)`` (the notes' code); ``kind="l1"``: ``tf.reduce_sum(tf.abs(w))``
+    (the reference of 05_fitting's exercise 4, which switches the loop to L1).
+    """
+    from .. import import_tf
+
+    tf = import_tf()
+    kind = _check.choice(kind, "kind", ("l2", "l1"))
+    w1, w2 = (w if tf.is_tensor(w) else _check.real_array(w, name) for w, name in ((w1, "w1"), (w2, "w2")))
+    term = tf.nn.l2_loss if kind == "l2" else (lambda w: tf.reduce_sum(tf.abs(w)))
+    loss_regularization = [term(w1), term(w2)]
+    return tf.reduce_sum(loss_regularization)
+
+
+def course_regularization_l1(w1, w2):
+    """:func:`course_regularization` with ``kind="l1"``: the answer of 05_fitting's exercise 4."""
+    return course_regularization(w1, w2, "l1")
+
+
 def tf_course_loop(x, y, init: dict, *, lam: float = 0.0, kind: str = "l2", lr: float = 0.01, epochs: int = 2,
-                   batch_size: int = 32, dtype: str = "float64"):
+                   batch_size: int = 32, dtype: str = "float64", regularization=None, compiled: bool = False):
     """The course's TensorFlow loop (class2 ``p29_regularizationcontain.py``), kept as the reference.
 
     ``tf.data.Dataset.from_tensor_slices((x, y)).batch(batch_size)``, a ``GradientTape``
     around ``relu(x @ w1 + b1) @ w2 + b2``, ``loss = reduce_mean(square(y - out)) +
-    lam * reduce_sum([tf.nn.l2_loss(w1), tf.nn.l2_loss(w2)])`` (``reduce_sum(abs(w))`` for L1)
+    lam * regularization(w1, w2)`` with :func:`course_regularization` of ``kind`` by default,
     and ``w.assign_sub(lr * grad)``. Starts from ``init`` (keys W1, b1, W2, b2, as
     ``train.init_mlp`` returns them) so it can be compared with ``train_mlp`` step for step.
-    Used in 05_fitting § 7 and tests/test_ch05_fitting.py.
+    ``compiled=True`` runs the whole loop as one ``tf.function`` graph (the same steps, fast
+    enough for the course's 400 epochs; ``loss`` then holds the last epoch only).
+    Used in 05_fitting (exercise 4), its appendix and tests/test_ch05_fitting.py.
 
     Returns
     -------
@@ -64,22 +87,58 @@ def tf_course_loop(x, y, init: dict, *, lam: float = 0.0, kind: str = "l2", lr: 
     lr = _check.positive(lr, "lr")
     epochs = _check.integer(epochs, "epochs", low=1)
     batch_size = _check.integer(batch_size, "batch_size", low=1)
+    regularization = _check.function(regularization, "regularization", optional=True)
+    compiled = _check.flag(compiled, "compiled")
+    if regularization is None:
+        def regularization(a, b):
+            return course_regularization(a, b, kind)
     dt = tf.float32 if dtype == "float32" else tf.float64
     train_db = tf.data.Dataset.from_tensor_slices((tf.cast(x, dt), tf.cast(y, dt))).batch(batch_size)
     w1, b1, w2, b2 = (tf.Variable(tf.cast(p[k], dt)) for k in _KEYS)
-    reg = tf.nn.l2_loss if kind == "l2" else (lambda w: tf.reduce_sum(tf.abs(w)))
-    losses = []
-    for _ in range(epochs):
-        for xb, yb in train_db:
-            with tf.GradientTape() as tape:
-                h1 = tf.nn.relu(tf.matmul(xb, w1) + b1)
-                out = tf.matmul(h1, w2) + b2
-                loss = tf.reduce_mean(tf.square(yb - out)) + lam * tf.reduce_sum([reg(w1), reg(w2)])
-            grads = tape.gradient(loss, [w1, b1, w2, b2])
-            for v, g in zip((w1, b1, w2, b2), grads):
-                v.assign_sub(lr * g)
-        losses.append(float(loss))
+
+    def step(xb, yb):
+        with tf.GradientTape() as tape:
+            h1 = tf.nn.relu(tf.matmul(xb, w1) + b1)
+            out = tf.matmul(h1, w2) + b2
+            loss = tf.reduce_mean(tf.square(yb - out)) + lam * regularization(w1, w2)
+        grads = tape.gradient(loss, [w1, b1, w2, b2])
+        for v, g in zip((w1, b1, w2, b2), grads):
+            v.assign_sub(lr * g)
+        return loss
+
+    if compiled:
+        losses = [float(_compiled_run(tf, step, x, y, batch_size, epochs, dt))]
+    else:
+        losses = []
+        for _ in range(epochs):
+            for xb, yb in train_db:
+                loss = step(xb, yb)
+            losses.append(float(loss))
     return {"loss": np.array(losses), "W1": w1.numpy(), "b1": b1.numpy(), "W2": w2.numpy(), "b2": b2.numpy()}
+
+
+def _compiled_run(tf, step, x, y, batch_size, epochs, dt):
+    """``epochs`` passes of ``step`` over the batches as one ``tf.function`` graph; the last batch's loss.
+
+    The same batches in the same order as ``tf.data...batch(batch_size)``, as tensors the graph
+    slices (a ``tf.data`` loop inside the graph is slow).
+    """
+    full = len(x) // batch_size
+    xs = tf.reshape(tf.cast(x[:full * batch_size], dt), (full, batch_size, x.shape[1]))
+    ys = tf.reshape(tf.cast(y[:full * batch_size], dt), (full, batch_size, 1))
+    tail = (tf.cast(x[full * batch_size:], dt), tf.cast(y[full * batch_size:], dt)) if len(x) % batch_size else None
+
+    @tf.function
+    def run():
+        loss = tf.constant(0.0, dt)
+        for _ in tf.range(epochs):
+            for i in tf.range(full):
+                loss = step(xs[i], ys[i])
+            if tail is not None:
+                loss = step(*tail)
+        return loss
+
+    return run()
 
 
 def _keras_early_stopping(val_loss, patience):
@@ -110,15 +169,52 @@ def _batch_rows(tf, seed):
 
 
 def ch05_vs_tensorflow(seed: int = SEED, patience: int = 20):
+    """The chapter's one "checked against TensorFlow" table: ``(what, max |difference| as text)`` rows.
+
+    The penalties against ``tf.nn.l2_loss`` and Keras' regularisers, one batch's loss and gradients
+    against ``tf.GradientTape``, three epochs of our trainer against the course's TF loop, our
+    early-stopping rule against ``keras.callbacks.EarlyStopping``. Used in 05_fitting § 7; every
+    number behind it is in :func:`ch05_vs_tensorflow_full` (the appendix).
+    """
+    seed, patience = _check.integer(seed, "seed"), _check.integer(patience, "patience")
+    from .. import import_tf
+
+    tf = import_tf()
+    import keras
+
+    rng = np.random.default_rng(seed)
+    w1, w2 = rng.normal(size=(2, 11)), rng.normal(size=(11, 1))
+    l2 = max(abs(float(l2_loss(w)) - float(tf.nn.l2_loss(w))) for w in (w1, w2))
+    keras_l2 = abs(penalty([w1, w2], 0.03, "l2") - float(sum(keras.regularizers.L2(0.015)(w) for w in (w1, w2))))
+    keras_l1 = abs(penalty([w1, w2], 0.03, "l1") - float(sum(keras.regularizers.L1(0.03)(w) for w in (w1, w2))))
+    p, batch_rows, gdiff = _batch_rows(tf, seed)
+    x, y = dots()
+    ref = tf_course_loop(x, y, p, lam=0.03, epochs=3)
+    ours = train_mlp(x, y, init=p, lam=0.03, epochs=3)
+    wdiff = max(float(np.abs(getattr(ours, k)[0] - ref[k]).max()) for k in _KEYS)
+    val = _X.early_stopping_runs().val_mse[_X.ES_SEEDS.index(SEED + 1)]
+    stops = early_stopping_epoch(val, patience)[0], _keras_early_stopping(val, patience)[0]
+    stop = "0" if stops[0] == stops[1] else f"{stops[0]} vs {stops[1]}"
+    return [("l2_loss(w) vs tf.nn.l2_loss(w)", diff_text(l2)),
+            ("0.03 * sum(l2_loss(w)) vs keras.regularizers.L2(0.015)", diff_text(keras_l2, 1e-6)),
+            ("0.03 * sum(|w|) vs keras.regularizers.L1(0.03)", diff_text(keras_l1, 1e-6)),
+            ("one batch: loss and gradients vs tf.GradientTape",
+             diff_text(max(gdiff, abs(batch_rows[0][1] - batch_rows[0][2])))),
+            ("3 epochs (30 SGD steps): weights vs the course's TF loop", diff_text(wdiff)),
+            (f"early stopping (patience {patience}): stopped epoch vs keras EarlyStopping", stop)]
+
+
+def ch05_vs_tensorflow_full(seed: int = SEED, patience: int = 20):
     """Our numbers next to TensorFlow's / Keras' for everything chapter 05 computes by hand.
 
-    Used in 05_fitting § 7 (the "checked against TensorFlow" table).
+    Used in 05_fitting_appendix (the long table behind the lesson's :func:`ch05_vs_tensorflow`).
 
     Returns
     -------
     list of tuple
         ``(what, ours, theirs, |difference| as text)``; round-off reads ``"< 1e-12"`` (float64)
-        or ``"< 1e-06 (float32)"`` so the table prints the same on every machine.
+        or ``"< 1e-06 (float32)"``, and float32 values are shown to 6 digits, so the table prints
+        the same on every machine. The early-stopping row holds the (0-based) stopped epochs.
     """
     seed, patience = _check.integer(seed, "seed"), _check.integer(patience, "patience")
     from .. import import_tf
@@ -141,16 +237,18 @@ def ch05_vs_tensorflow(seed: int = SEED, patience: int = 20):
         ref = tf_course_loop(x, y, p, lam=0.03, epochs=3, dtype=dt)
         ours = train_mlp(x, y, init=p, lam=0.03, epochs=3, dtype=npdt)
         rows.append((f"loss after 3 epochs, course's TF loop ({dt})", float(ours.loss[0, -1]), float(ref["loss"][-1])))
-    val = _X.early_stopping_runs().val_mse[_X.ES_SEEDS.index(SEED + 1)]
-    ours_stop, _ = early_stopping_epoch(val, patience)
-    keras_stop, _ = _keras_early_stopping(val, patience)
-    rows.append((f"early-stopping epoch vs keras EarlyStopping (patience {patience})", float(ours_stop),
-                 float(keras_stop)))
-    f32 = ("keras L", "float32")  # Keras' regularisers and the float32 loop compute in float32
-    out = [(what, a, b, diff_text(abs(a - b), 1e-6 if any(t in what for t in f32) else 1e-12))
-           for what, a, b in rows]
+    f32 = ("keras L", "float32")  # Keras' regularisers and the float32 loop compute in float32: 6 digits
+    out = []
+    for what, a, b in rows:
+        single = any(t in what for t in f32)
+        shown = (f"{a:.6g}", f"{b:.6g}") if single else (a, b)
+        out.append((what, *shown, diff_text(abs(a - b), 1e-6 if single else 1e-12)))
     # whole-array gradient check: the largest entry-wise difference over all four gradients
     out.insert(5, ("max entry-wise gradient difference (w1, b1, w2, b2)", None, None, diff_text(gdiff)))
+    val = _X.early_stopping_runs().val_mse[_X.ES_SEEDS.index(SEED + 1)]
+    stops = early_stopping_epoch(val, patience)[0], _keras_early_stopping(val, patience)[0]
+    out.append((f"early-stopping epoch vs keras EarlyStopping (patience {patience})", *stops,
+                "0" if stops[0] == stops[1] else "differ"))
     return out
 
 
@@ -172,11 +270,17 @@ def course_loss_table(seed: int = SEED, lam: float = 0.03, every: int = 20):
 
 
 @lru_cache(maxsize=4)
+def _spread_runs(n_seeds, lam, lr):
+    x, y = dots()
+    seeds = np.arange(n_seeds)
+    return train_mlp(x, y, lam=np.repeat([0.0, lam], n_seeds), seed=np.tile(seeds, 2), lr=lr, epochs=381)
+
+
 def seed_spread(n_seeds: int = 20, lam: float = 0.03, lr: float = 0.01):
     """The course's printed losses (epochs 0 and 380) over ``n_seeds`` initialisations (seeds 0..n-1).
 
     The course's weights were unseeded, so its numbers are one draw among many: this shows
-    how far they move. Used in 05_fitting § 4.
+    how far they move. Used in 05_fitting_appendix § 1.
 
     Returns
     -------
@@ -185,13 +289,29 @@ def seed_spread(n_seeds: int = 20, lam: float = 0.03, lr: float = 0.01):
     """
     n_seeds = _check.integer(n_seeds, "n_seeds", low=1)
     lam, lr = _check.non_negative(lam, "lam"), _check.positive(lr, "lr")
-    x, y = dots()
-    seeds = np.arange(n_seeds)
-    runs = train_mlp(x, y, lam=np.repeat([0.0, lam], n_seeds), seed=np.tile(seeds, 2), lr=lr, epochs=381)
+    runs = _spread_runs(n_seeds, lam, lr)
     out = {}
     for name, sl in (("no_l2", slice(0, n_seeds)), ("l2", slice(n_seeds, 2 * n_seeds))):
         out[name] = {"epoch0": runs.loss[sl, 0], "epoch380": runs.loss[sl, 380]}
     return out
+
+
+def spread_view(seed: int = 0, lr: float = 0.01, n_seeds: int = 20):
+    """The last-batch loss curves of all ``n_seeds`` initialisations, one of them picked, beside the course's
+    two printed numbers (05_fitting_appendix § 1, the seed slider).
+
+    Returns
+    -------
+    dict
+        ``seed``, ``lr``, ``course`` (:data:`COURSE_NUMBERS`), and for ``"no_l2"`` and ``"l2"`` the
+        ``(n_seeds, 381)`` loss curves.
+    """
+    n_seeds = _check.integer(n_seeds, "n_seeds", low=1)
+    seed = _check.integer(seed, "seed", low=0, high=n_seeds - 1)
+    lr = _check.positive(lr, "lr")
+    runs = _spread_runs(n_seeds, 0.03, lr)
+    return {"seed": seed, "lr": lr, "course": COURSE_NUMBERS,
+            "no_l2": runs.loss[:n_seeds], "l2": runs.loss[n_seeds:]}
 
 
 def course_spread_rows(n_seeds: int = 20, lrs: tuple = (0.01, 0.005)):

@@ -28,6 +28,7 @@ def calls():
         "iris_raw": lambda: C(),
         "data_path": lambda: C("dot.csv"),
         "noisy_dots": lambda: C(n_train=40, flip=0.2, seed=1),
+        "heldout_dots": lambda: C(n=20, flip=0.2, seed=3),
         "target_function": lambda: C(np.linspace(-1, 1, 5)),
         "poly_data": lambda: C(10, noise=0.2, seed=1, stream=0),
     }

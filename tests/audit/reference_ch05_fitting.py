@@ -21,10 +21,14 @@ def calls():
     init = mod("train").init_mlp(2, 3, seed=1, init="normal", bias=0.01)
     return {
         "tf_course_loop": lambda: _tf(C(X, y, init, lam=0.1, kind="l2", lr=0.01, epochs=1, batch_size=8,
-                                        dtype="float64")),
+                                        dtype="float64", regularization=None, compiled=False)),
+        "course_regularization": lambda: _tf(C(np.ones((2, 3)), np.ones((3, 1)), kind="l1")),
+        "course_regularization_l1": lambda: _tf(C(np.ones((2, 3)), np.ones((3, 1)))),
         "ch05_vs_tensorflow": lambda: _tf(C(seed=42, patience=20)),
+        "ch05_vs_tensorflow_full": lambda: _tf(C(seed=42, patience=20)),
         "course_loss_table": lambda: C(seed=42, lam=0.03, every=100),
         "seed_spread": lambda: C(n_seeds=1, lam=0.03, lr=0.01),
+        "spread_view": lambda: C(seed=0, lr=0.01, n_seeds=1),
         "course_spread_rows": lambda: C(n_seeds=1, lrs=(0.01,)),
     }
 
