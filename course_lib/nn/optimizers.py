@@ -139,6 +139,7 @@ class Optimizer:
         self.iterations = 0
         self._state = {}  # id(variable) -> (variable, {slot: array})
         self._averages = []  # [(variable, its moving average)] in the order first seen (use_ema)
+        self._no_decay = {}  # id -> variable, for those exclude_from_weight_decay named
 
     # -- the public API ------------------------------------------------------------------------
     def current_learning_rate(self, step: int | None = None) -> float:
@@ -199,7 +200,8 @@ class Optimizer:
         variables = [v for _, v in checked]
         if self.weight_decay is not None:
             for v in variables:  # Keras: variable.assign_sub(variable * wd * lr), before the update
-                v -= v * v.dtype.type(self.weight_decay) * v.dtype.type(lr)
+                if id(v) not in self._no_decay:
+                    v -= v * v.dtype.type(self.weight_decay) * v.dtype.type(lr)
         self._before_step(variables[0].dtype)
         for g, v in zip(grads, variables):
             self._update_step(g, v, v.dtype.type(lr), self._slots_for(v))
@@ -207,6 +209,16 @@ class Optimizer:
             self._update_averages(variables)
         self.iterations += 1
         return self.iterations
+
+    def exclude_from_weight_decay(self, var_list):
+        """Variables that ``weight_decay`` leaves alone (usually the biases), as Keras'
+        ``exclude_from_weight_decay(var_list=...)``; call it before the first step."""
+        if isinstance(var_list, np.ndarray) or not isinstance(var_list, (list, tuple)):
+            raise TypeError(f"var_list must be a list of variables (numpy arrays), got {type(var_list).__name__}")
+        for v in var_list:
+            if not isinstance(v, np.ndarray):
+                raise TypeError(f"var_list must hold numpy arrays, got {type(v).__name__}")
+        self._no_decay = {id(v): v for v in var_list}  # the arrays kept alive: their ids stay theirs
 
     def finalize_variable_values(self, var_list):
         """With ``use_ema``, overwrite the variables with their moving averages, in place
