@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import course_lib
-from course_lib import checks, widgets
+from course_lib import widgets
 
 
 def test_import_course_lib_does_not_import_tensorflow():
@@ -44,32 +44,6 @@ def test_setup_seeds_numpy_and_validates():
 
 def _square(x):
     return np.asarray(x) ** 2
-
-
-def test_check_function_passes_reports_and_waits(capsys):
-    assert checks.check_function(lambda x: np.asarray(x) ** 2, _square, [1.0, np.arange(3.0)], name="sq")
-    assert "all 2 cases" in capsys.readouterr().out
-
-    def stub(x):
-        raise NotImplementedError()
-    assert not checks.check_function(stub, _square, [1.0])
-    assert "not implemented yet" in capsys.readouterr().out
-
-    with pytest.raises(checks.ExerciseError, match=r"case 2 \(sq\(\[0., 1., 2.\]\)\): expected \[0., 1., 4.\], got \[0., 2., 4.\]"):
-        checks.check_function(lambda x: np.asarray(x) * 2, _square, [2.0, np.arange(3.0)], name="sq")
-    with pytest.raises(checks.ExerciseError, match="expected shape"):
-        checks.check_function(lambda x: np.zeros(2), _square, [np.arange(3.0)])
-    with pytest.raises(checks.ExerciseError, match="raised ZeroDivisionError"):
-        checks.check_function(lambda x: 1 / 0, _square, [1.0])
-
-
-def test_check_function_cases_forms():
-    ref = lambda a, b=1: a * b
-    assert checks.check_function(ref, ref, [(2, 3), ((2,), {"b": 5}), {"a": 1, "b": 2}, 4])
-    with pytest.raises(ValueError, match="cases"):
-        checks.check_function(ref, ref, [])
-    with pytest.raises(TypeError, match="student"):
-        checks.check_function(None, ref, [1])
 
 
 def test_liveplot_redraws_and_has_a_static_fallback():
