@@ -283,7 +283,8 @@ def race_summary(data) -> list:
     """The sentences the lesson prints under a race, computed from it (so they hold at any setting).
 
     ``data`` is a :func:`race` result. Returns lines (Chinese): the ranking by the final
-    ``f − f*`` (lowest first), which runs diverged, and the best and the worst. Used in 06a § The race.
+    ``f − f*`` (lowest first), which runs diverged, which end below and above SGD, and the best
+    and the worst. Used in 06a § The race.
     """
     if not isinstance(data, dict) or not {"surface", "losses", "diverged"} <= set(data):
         raise TypeError("data must be a race() result")
@@ -295,6 +296,10 @@ def race_summary(data) -> list:
     lines = [f"{s.name}，{steps} 步后的 f − f*（从低到高）：" + "，".join(f"{n} {gaps[n]:.2g}" for n in ranked)]
     diverged = [n for n, d in data["diverged"].items() if d]
     lines.append("发散 (diverged)：" + ("、".join(diverged) if diverged else "没有"))
+    if "SGD" in gaps:
+        better = [n for n in ranked if gaps[n] < gaps["SGD"]]
+        worse = [n for n in ranked if gaps[n] > gaps["SGD"]]
+        lines.append("比 SGD 低：" + ("、".join(better) or "没有") + "；比 SGD 高：" + ("、".join(worse) or "没有"))
     if len(ranked) >= 2:
         lines.append(f"最好：{ranked[0]}；最差：{ranked[-1]}（相差 {gaps[ranked[-1]] / max(gaps[ranked[0]], 1e-300):.1e} 倍）")
     return lines

@@ -638,6 +638,7 @@ def dots_run(optimizer="adam", epochs=200, *, lr=None, hidden=32, batch_size=20,
         if not isinstance(plateau, dict):
             raise TypeError(f"plateau must be a dict of ReduceLROnPlateau arguments, got {_shown(plateau)}")
         plateau = _callbacks.ReduceLROnPlateau(_check.positive(opt.current_learning_rate(), "lr"), **plateau)
+        opt.learning_rate = plateau.learning_rate  # Keras keeps the rate in a float32 variable
     if name is not None and not isinstance(name, str):
         raise TypeError(f"name must be a string or None, got {type(name).__name__}")
     seed = _check.integer(seed, "seed")

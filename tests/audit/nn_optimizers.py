@@ -39,6 +39,8 @@ def calls():
         "adamw_step": lambda: C(w, m, m ** 2, g, 1, learning_rate=0.001, weight_decay=0.004, beta_1=0.9,
                                 beta_2=0.999, epsilon=1e-7),
         "Optimizer.finalize_variable_values": lambda: M(_stepped, "finalize_variable_values", [np.ones(2)]),
+        "Optimizer.exclude_from_weight_decay": lambda: M(lambda: O.SGD(0.1, weight_decay=0.1),
+                                                         "exclude_from_weight_decay", [np.ones(2)]),
     }
     def _stepped():
         opt = O.Adam(0.1, use_ema=True)
