@@ -12,7 +12,8 @@ JOBS   ?= 2
 PYTEST := $(PY) -m pytest -q -n $(JOBS) --dist loadfile
 NBVAL  := --nbval-current-env --nbval-cell-timeout=300 -p no:cacheprovider
 
-.PHONY: help setup lab lab-zh test unit notebooks browser lint student solutions slides html handouts clean bench
+.PHONY: help setup lab lab-zh test unit notebooks browser lint student solutions slides html handouts clean bench \
+	release grade
 
 # Tests run offline: course_lib blocks any connection that is not to this machine.
 test unit notebooks: export NN_OPT_LAB_OFFLINE = 1
@@ -25,6 +26,8 @@ help:
 	@echo "  make handouts   make slides + make html (assets fetched once with npm into build/npm/)"
 	@echo "  make browser    the browser tests alone (JupyterLab + Chromium; part of make test)"
 	@echo "  make clean      remove build artefacts (never a notebook)"
+	@echo "  make release    the student bundle (chapters + package, no solutions) in build/release/"
+	@echo "  make grade SUBMISSIONS=dir   autograde dir/<student>/<NN_topic>.ipynb with nbgrader -> build/grades.csv"
 
 # Idempotent: reinstalls only when pyproject.toml changed since the last install.
 setup: $(STAMP)
@@ -99,3 +102,11 @@ clean:
 # How fast the course feels (issue 9): writes benchmarks/RESULTS.md. Run on an otherwise idle machine.
 bench: setup
 	$(PY) benchmarks/run.py
+
+# Instructors (course_lib/build/grading.py): a student bundle without answers, and nbgrader autograding.
+release: setup
+	$(PY) -m course_lib.build.grading release
+
+SUBMISSIONS ?= submissions
+grade: setup
+	$(PY) -m course_lib.build.grading grade $(SUBMISSIONS)

@@ -25,12 +25,13 @@ def _time(fn, repeats=3):
 def yogurt():
     """The three yogurt runs (MSE 15000 epochs, COST/PROFIT 1/99 and 99/1, 10000 epochs)."""
     import course_lib
-    from course_lib import losses as L
     from course_lib.data import yogurt as yogurt_data
+    from course_lib.experiments import ch04_losses as L
+    from course_lib.reference import ch04_losses as R
 
     course_lib.setup()
     x, y = yogurt_data()
-    w0 = L.course_initial_weights()
+    w0 = R.course_initial_weights()
     runs = [dict(loss="mse", epochs=15000), dict(cost=1.0, profit=99.0, epochs=10000),
             dict(cost=99.0, profit=1.0, epochs=10000)]
 
@@ -46,7 +47,7 @@ def yogurt():
     ours_s, w_ours = _time(ours)
     fast_s, w_fast = _time(ours_fast)
     t = time.perf_counter()
-    w_tf = [L.yogurt_gd_tf(x, y, w0, **r) for r in runs]
+    w_tf = [R.yogurt_gd_tf(x, y, w0, **r) for r in runs]
     theirs_s = time.perf_counter() - t
     diff = max(float(np.max(np.abs(a - b))) for a, b in zip(w_ours, w_tf))
     diff_fast = max(float(np.max(np.abs(a - b))) for a, b in zip(w_fast, w_tf))
@@ -83,18 +84,20 @@ def iris():
 def dots():
     """The dots experiment: 2-11-1 ReLU network, 400 epochs of batch 32, without and with L2 (lam 0.03)."""
     import course_lib
-    from course_lib import regularization as R
+    from course_lib import train
     from course_lib.data import dots as dots_data
+    from course_lib.experiments.ch05_dots_runs import train_mlp
+    from course_lib.reference.ch05_fitting import tf_course_loop
 
     course_lib.setup()
     x, y = dots_data()
-    init = R.init_mlp(seed=0)
+    init = train.init_mlp(seed=0, init="normal", bias=0.01)
     # both runs side by side in one vectorised loop (train_mlp takes a sequence of λ), as the notebook does
-    ours_s, ours = _time(lambda: R.train_mlp(x, y, lam=(0.0, 0.03), init=init, epochs=400))
+    ours_s, ours = _time(lambda: train_mlp(x, y, lam=(0.0, 0.03), init=init, epochs=400))
     t = time.perf_counter()
-    theirs = [R.tf_course_loop(x, y, init, lam=lam, epochs=400) for lam in (0.0, 0.03)]
+    theirs = [tf_course_loop(x, y, init, lam=lam, epochs=400) for lam in (0.0, 0.03)]
     theirs_s = time.perf_counter() - t
-    diff = max(float(np.max(np.abs(np.ravel(ours.w1[k]) - np.ravel(t_["w1"])))) for k, t_ in enumerate(theirs))
+    diff = max(float(np.max(np.abs(np.ravel(ours.W1[k]) - np.ravel(t_["W1"])))) for k, t_ in enumerate(theirs))
     return {"experiment": "dots: 2 runs (with / without L2) x 400 epochs x 10 batches, side by side", "ours_s": ours_s,
             "theirs_s": theirs_s, "reference": "course's class2 p29 loop (tf.data, GradientTape, assign_sub), float64",
             "agreement": f"final weights within {diff:.1e}"}

@@ -1,9 +1,13 @@
 """The course's data sets, generated or shipped inside the package; nothing is downloaded.
 
-* :func:`dots` – the course's ``dot.csv`` (regularisation chapter), regenerated from its seed.
+* :func:`dots` – the course's ``dot.csv`` (regularisation chapter), regenerated from its seed;
+  :func:`dots_split` splits it into training and test points.
 * :func:`yogurt` – the yogurt-sales regression of the custom-loss example.
 * :func:`iris` – Fisher's 150 iris flowers (the copy scikit-learn ships, BSD licence),
   shuffled and split exactly as the course does.
+* :func:`noisy_dots` – the dots with flipped labels, split for over-fitting experiments (chapter 05).
+* :func:`poly_data` – noisy samples of :func:`target_function` ``sin(pi x)`` for the
+  polynomial capacity study (chapter 05).
 
 Global random state is never touched: the course's ``np.random.seed(s); np.random.shuffle(a)``
 is reproduced with ``np.random.RandomState(s).shuffle(a)``, which draws the same numbers.
@@ -16,7 +20,10 @@ from importlib import resources
 
 import numpy as np
 
-__all__ = ["dots", "yogurt", "iris", "iris_raw", "IRIS_CLASSES", "IRIS_FEATURES", "data_path"]
+from . import SEED, _check
+
+__all__ = ["dots", "dots_split", "yogurt", "iris", "iris_raw", "IRIS_CLASSES", "IRIS_FEATURES", "data_path",
+           "noisy_dots", "target_function", "poly_data"]
 
 IRIS_FEATURES = ("sepal_length", "sepal_width", "petal_length", "petal_width")
 IRIS_CLASSES = ("setosa", "versicolor", "virginica")
@@ -55,6 +62,22 @@ def dots(n: int = 300, seed: int = 2):
     X = np.random.RandomState(seed).randn(n, 2)
     y = (X[:, 0] ** 2 + X[:, 1] ** 2 < 2).astype(np.int64)
     return X, y
+
+
+def dots_split(n_train: int = 240):
+    """:func:`dots` split in order: the first ``n_train`` points to train, the rest to test.
+
+    Returns
+    -------
+    (x_train, y_train), (x_test, y_test)
+        As :func:`iris` returns them (float64 features, int64 labels).
+    """
+    if isinstance(n_train, bool) or not isinstance(n_train, (int, np.integer)):
+        raise TypeError(f"n_train must be an integer, got {type(n_train).__name__} {n_train!r}")
+    if not 0 < n_train < 300:
+        raise ValueError(f"n_train must be an integer in 1..299, got {n_train!r}")
+    X, y = dots()
+    return (X[:n_train], y[:n_train]), (X[n_train:], y[n_train:])
 
 
 def yogurt(n: int = 32, seed: int = 23455):
@@ -103,3 +126,52 @@ def iris(shuffle_seed: int = 116, n_train: int = 120):
     np.random.RandomState(shuffle_seed).shuffle(x)
     np.random.RandomState(shuffle_seed).shuffle(y)
     return (x[:n_train], y[:n_train]), (x[n_train:], y[n_train:])
+
+
+def noisy_dots(n_train: int = 40, flip: float = 0.2, seed: int = SEED):
+    """The dots with a share ``flip`` of labels flipped, split into train and validation.
+
+    The course's 300 points (:func:`dots`); each label is flipped with probability ``flip``
+    (``np.random.default_rng(seed)``), then the first ``n_train`` rows train and the rest
+    validate (their labels are just as noisy). Few noisy points and a wide network: the
+    recipe for over-fitting.
+
+    Returns
+    -------
+    (x_train, y_train), (x_val, y_val)
+    """
+    n_train = _check.integer(n_train, "n_train", low=1, high=299)
+    flip = _check.number(flip, "flip", low=0.0, high=1.0)
+    seed = _check.integer(seed, "seed")
+    x, y = dots()
+    y = y.copy()
+    mask = np.random.default_rng(seed).random(len(y)) < flip
+    y[mask] = 1 - y[mask]
+    return (x[:n_train], y[:n_train]), (x[n_train:], y[n_train:])
+
+
+def target_function(x):
+    """The curve behind the polynomial example, ``sin(pi x)`` on ``[-1, 1]``."""
+    return np.sin(np.pi * _check.real_array(x, "x"))
+
+
+def poly_data(n: int, noise: float = 0.2, seed: int = SEED, stream: int = 0):
+    """``n`` points ``y = sin(pi x) + noise * eps`` with ``x`` spread over ``[-1, 1]``.
+
+    ``x`` is stratified (one uniform draw in each of ``n`` equal bins) so a small sample
+    still covers the interval; ``eps`` is standard normal. The same ``(seed, stream)``
+    draws the same ``x`` and ``eps`` for every ``noise``, so a noise slider only rescales
+    the noise. ``stream`` separates independent samples (0 train, 1 validation).
+
+    Returns
+    -------
+    x, y : ndarray, shape (n,), sorted by x
+    """
+    n = _check.integer(n, "n", low=1)
+    noise = _check.non_negative(noise, "noise")
+    seed = _check.integer(seed, "seed")
+    stream = _check.integer(stream, "stream")
+    rng = np.random.default_rng([stream, seed])
+    x = -1.0 + (np.arange(n) + rng.random(n)) * (2.0 / n)
+    y = target_function(x) + noise * rng.standard_normal(n)
+    return x, y

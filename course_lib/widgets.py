@@ -296,7 +296,8 @@ class LivePlot(W.VBox):
 
     # -- what the saved notebook holds ----------------------------------------------
     def _repr_mimebundle_(self, **kwargs):
-        bundle = super()._repr_mimebundle_(**kwargs) or {}
+        parent = getattr(super(), "_repr_mimebundle_", None)  # ipywidgets 7 (Colab) has none: picture only
+        bundle = (parent(**kwargs) if parent is not None else None) or {}
         # A deterministic text form (nbval compares text/plain) and a static picture.
         text = ", ".join(f"{k}={_fmt(v)}" for k, v in self.params().items())
         bundle["text/plain"] = f"LivePlot({text})"

@@ -1,10 +1,10 @@
 """Issue 10, bad-input audit: every public callable of the numeric modules fails politely.
 
-The public API is discovered, not listed: every module of the ``course_lib`` package
-(``pkgutil``) is either numeric (its ``__all__`` is audited) or infrastructure (not audited,
-with the reason). A new module, or a new public function or class without a valid call in
-the tables below (one per module, gathered in ``_TABLES``), fails
-:func:`test_every_public_callable_has_a_valid_call`.
+The public API is discovered, not listed: every module of the ``course_lib`` package and its
+subpackages (``pkgutil.walk_packages``) is either numeric (its ``__all__`` is audited) or
+infrastructure (not audited, with the reason). A numeric module's valid calls live in
+``tests/audit/<module>.py`` (``MODULE``, ``calls()``, ``MATCHING``); a new module, or a new public
+function or class without a valid call there, fails :func:`test_every_public_callable_has_a_valid_call`.
 
 For every entry, :func:`test_bad_input_fails_politely` takes its valid call and replaces each
 argument in turn (defaults included, ``**kwargs`` keys too) with a bad value (a string, None,
@@ -41,10 +41,8 @@ import course_lib
 INFRASTRUCTURE = {
     "_cache": "functools.lru_cache that names an unhashable argument (used by the numeric modules)",
     "_check": "the argument checks every module shares (their errors are audited through the callers)",
-    "_validate": "the argument checks the numeric modules share (their errors are audited through them)",
     "build": "tooling students never import: notebook executor, student generator, handouts, offline guard",
     "checks": "the exercise checker: compares a student's function with a reference, any input",
-    "plots": "draw halves of the figures: take a compute() result and a matplotlib Axes",
     "figures": "draw halves of the figures: take a compute() result and a matplotlib Axes",
     "student": "python -m course_lib.student: the entry point kept for build/student.py",
     "widgets": "ipywidgets glue (sliders, LivePlot)",

@@ -12,8 +12,12 @@ from course_lib import widgets
 
 
 def test_import_course_lib_does_not_import_tensorflow():
-    code = ("import sys, course_lib, course_lib.activations, course_lib.data, course_lib.widgets, "
-            "course_lib.checks, course_lib.plots; print('tensorflow' in sys.modules)")
+    # every module a notebook imports (the tooling in build/ aside): none may import TensorFlow by itself
+    code = ("import importlib, pkgutil, sys, course_lib\n"
+            "for m in pkgutil.walk_packages(course_lib.__path__, 'course_lib.'):\n"
+            "    if not m.name.startswith('course_lib.build'):\n"
+            "        importlib.import_module(m.name)\n"
+            "print('tensorflow' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 
@@ -83,3 +87,15 @@ def test_liveplot_redraws_and_has_a_static_fallback():
         widgets.LivePlot(compute, draw, {"a": widgets.slider(1.0, 0, 2, 0.1, "a")}, links={"zz": abs})
     with pytest.raises(ValueError, match="controls"):
         widgets.LivePlot(compute, draw, {})
+
+
+def test_thread_cap_from_the_environment():
+    code = ("import course_lib; tf = course_lib.import_tf(); "
+            "print(tf.config.threading.get_intra_op_parallelism_threads(), "
+            "tf.config.threading.get_inter_op_parallelism_threads())")
+    env = {**os.environ, "NN_OPT_LAB_THREADS": "1"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    assert out.stdout.split() == ["1", "1"]
+    env["NN_OPT_LAB_THREADS"] = "many"
+    bad = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert bad.returncode != 0 and "NN_OPT_LAB_THREADS" in bad.stderr

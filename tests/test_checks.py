@@ -19,7 +19,7 @@ def _stub(x):
 def test_right_answer_passes(capsys):
     assert checks.check_function(lambda x: np.asarray(x) ** 2, _square, [1.0, np.arange(3.0)], name="sq")
     assert "all 2 cases match" in capsys.readouterr().out
-    assert checks.check_function(_square, _square, [2.0], name="sq")
+    assert checks.check_function(lambda x: x * x, _square, [2.0], name="sq")
     assert "all 1 case match" in capsys.readouterr().out
 
 
@@ -71,7 +71,11 @@ def test_a_warning_is_a_failure():
 
     with pytest.raises(checks.ExerciseError, match="warning RuntimeWarning.*overflow"):
         checks.check_function(sigmoid_grad_naive, sigmoid_grad, [np.array([-1000.0, 0.0, 1000.0])])
-    assert checks.check_function(sigmoid_grad, sigmoid_grad, [np.array([-1000.0, 0.0, 1000.0])])  # underflow is fine
+    def mine(x):
+        e = np.exp(-np.abs(x))
+        return e / (1 + e) ** 2
+
+    assert checks.check_function(mine, sigmoid_grad, [np.array([-1000.0, 0.0, 1000.0])])  # underflow is fine
 
 
 def test_modifying_an_input_is_a_failure_unless_allowed():
@@ -102,7 +106,7 @@ def test_check_value():
 
 def test_cases_forms():
     ref = lambda a, b=1: a * b
-    assert checks.check_function(ref, ref, [(2, 3), ((2,), {"b": 5}), {"a": 1, "b": 2}, 4])
+    assert checks.check_function(lambda a, b=1: b * a, ref, [(2, 3), ((2,), {"b": 5}), {"a": 1, "b": 2}, 4])
     with pytest.raises(ValueError, match="cases"):
         checks.check_function(ref, ref, [])
     with pytest.raises(TypeError, match="student"):
@@ -119,3 +123,49 @@ def test_prediction_and_pick(capsys):
     assert "uses your mine" in capsys.readouterr().out
     assert checks.pick(mine, lib, checks.CheckResult(False), name="mine") is lib
     assert "library's" in capsys.readouterr().out
+
+
+def test_calling_the_answer_is_refused():
+    def lazy(x):
+        return _square(x)
+
+    with pytest.raises(checks.ExerciseError, match="calls the course's answer _square"):
+        checks.check_function(lazy, _square, [1.0])
+    with pytest.raises(checks.ExerciseError, match="calls the course's answer"):
+        checks.check_function(_square, _square, [1.0])
+    with pytest.raises(checks.ExerciseError, match="calls the course's answer"):
+        checks.check_function(lambda x: (lambda y: _square(y))(x), _square, [1.0])
+
+
+def test_expected_values_instead_of_a_reference(capsys):
+    assert checks.check_function(lambda x: x * 2, None, [1.0, (2.0,)], expected=[2.0, 4.0], name="double")
+    with pytest.raises(checks.ExerciseError, match="expected 4., got 5."):
+        checks.check_function(lambda x: x * 2 + (x > 1), None, [1.0, 2.0], expected=[2.0, 4.0])
+    with pytest.raises(ValueError, match="one result per case"):
+        checks.check_function(lambda x: x, None, [1.0], expected=[1.0, 2.0])
+
+
+def test_recorded_cases_round_trip(tmp_path, monkeypatch):
+    import json
+
+    path = tmp_path / "checks.jsonl"
+    monkeypatch.setenv("NN_OPT_LAB_RECORD_CHECKS", str(path))
+    cases = [(np.arange(3.0), 2), ((np.float32(1.5),), {"k": (1, 2)})]
+    ref = lambda x, k=1: np.asarray(x) * (k if not isinstance(k, tuple) else sum(k))
+    checks.check_function(lambda x, k=1: ref(x, k) + 0, lambda x, k=1: ref(x, k), cases, name="scale")
+    row = json.loads(path.read_text().splitlines()[0])
+    assert row["name"] == "scale"
+    back = checks.from_record(row["cases"])
+    assert checks.check_function(lambda x, k=1: ref(x, k), None, back, expected=checks.from_record(row["expected"]))
+    assert np.array_equal(back[0][0], np.arange(3.0)) and back[1][1] == {"k": (1, 2)}
+
+
+def test_calling_the_answer_through_a_module_is_refused():
+    import course_lib.nn.activations as A
+
+    ns = {"A": A, "np": np}
+    exec("def my_grad(x):\n    return A.sigmoid_grad(x)\n", ns)
+    with pytest.raises(checks.ExerciseError, match="calls the course's answer sigmoid_grad"):
+        checks.check_function(ns["my_grad"], A.sigmoid_grad, [np.array([0.0, 1.0])])
+    exec("def my_grad2(x):\n    s = A.sigmoid(x)\n    return s * (1 - s)\n", ns)  # using another formula is fine
+    assert checks.check_function(ns["my_grad2"], A.sigmoid_grad, [np.array([0.0, 1.0])])

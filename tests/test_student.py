@@ -56,6 +56,8 @@ def test_generate_writes_stubs_clears_outputs_and_tags(tmp_path):
     written = student.generate(root, log=lambda *_: None)
     assert [p.name for p in written] == ["01_demo.ipynb"]
     nb = nbformat.read(root / "chapters" / "01_demo.ipynb", as_version=4)
+    assert nb.cells[1].id == "install-course" and "find_spec(\"course_lib\")" in nb.cells[1].source
+    del nb.cells[1]  # the install cell comes first; the solution's cells follow
     assert "raise NotImplementedError()" in nb.cells[1].source
     assert "raises-exception" in nb.cells[1].metadata["tags"]
     assert "tags" not in nb.cells[2].metadata
@@ -96,7 +98,7 @@ def test_edited_chapter_survives_regeneration(tmp_path):
     student.generate(root, log=lambda *_: None)
     path = root / "chapters" / "01_demo.ipynb"
     ch = nbformat.read(path, as_version=4)
-    ch.cells[1].source = ch.cells[1].source.replace("raise NotImplementedError()", "return x  # my attempt")
+    ch.cells[2].source = ch.cells[2].source.replace("raise NotImplementedError()", "return x  # my attempt")
     nbformat.write(ch, path)
     before = path.read_bytes()
     sol = nbformat.read(root / "solutions" / "01_demo.ipynb", as_version=4)
@@ -125,3 +127,12 @@ def test_every_repository_chapter_has_its_stubs_tagged():
                 assert "raises-exception" in cell["metadata"].get("tags", []), path.name
             if cell["cell_type"] == "code":
                 assert cell["outputs"] == [], path.name
+
+
+def test_top_level_answer_gets_a_stub_that_does_not_stop_run_all():
+    src = "sigma_prime_0 = None\n### BEGIN SOLUTION\nsigma_prime_0 = 0.25\n### END SOLUTION\n"
+    out, found = student.strip_solutions(src)
+    assert found and out == "sigma_prime_0 = None\n# YOUR CODE HERE\n"
+    ns = {}
+    exec(out, ns)
+    assert ns["sigma_prime_0"] is None

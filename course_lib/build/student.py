@@ -13,7 +13,9 @@ In a solution, exercise code sits between two lines::
     ### END SOLUTION
 
 The generator replaces each region with ``# YOUR CODE HERE`` + ``raise NotImplementedError()``
-at the same indentation, clears every output and the saved widget state, and tags the
+at the same indentation (a region at the top level of a cell, such as a number worked out by
+hand — written ``answer = None`` above the region — gets ``# YOUR CODE HERE`` alone, so Run All
+does not stop there), clears every output and the saved widget state, and tags the
 stub cells ``raises-exception`` so notebook tests accept their exception.
 
 Student work is never destroyed: each generated chapter records a fingerprint of its cell
@@ -61,7 +63,9 @@ def strip_solutions(source: str, *, markdown: bool = False, where: str = "cell")
                 raise ValueError(f"{where}, line {n}: {BEGIN!r} inside another solution region")
             inside, found = True, True
             indent = line[: len(line) - len(line.lstrip())]
-            out.extend(indent + s for s in (_STUB_MARKDOWN if markdown else _STUB_CODE))
+            # a top-level answer (``x = None`` above the region) keeps Run All going: no raise at top level
+            stub = _STUB_MARKDOWN if markdown else (_STUB_CODE if indent else _STUB_CODE[:1])
+            out.extend(indent + s for s in stub)
         elif marker == END:
             if not inside:
                 raise ValueError(f"{where}, line {n}: {END!r} without a matching {BEGIN!r}")
@@ -79,9 +83,35 @@ def fingerprint(nb) -> str:
     return hashlib.sha256(json.dumps(cells, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
+#: First cell of every student notebook: installs the kernel-side package where it is missing (Colab,
+#: Kaggle, a bare Jupyter) from the wheel shipped with the release (or ``NN_OPT_LAB_PACKAGE``); does nothing
+#: where ``course_lib`` is installed (a ``make setup`` checkout, a JupyterHub image, Binder).
+INSTALL_CELL = """\
+# Colab / Kaggle / a Jupyter without the course: install its package first (does nothing where it is installed).
+# 在 Colab / Kaggle 等没有课程程序包的环境中先安装它（已安装时什么也不做）。
+import importlib.util
+if importlib.util.find_spec("course_lib") is None:
+    import glob, os, subprocess, sys
+    wheels = sorted(glob.glob("nn_opt_lab-*.whl") + glob.glob("../dist/nn_opt_lab-*.whl"))
+    source = os.environ.get("NN_OPT_LAB_PACKAGE") or (wheels[-1] if wheels else None)
+    if source is None:
+        raise RuntimeError("course_lib is not installed: upload dist/nn_opt_lab-*.whl from the course's release "
+                           "next to this notebook, or set NN_OPT_LAB_PACKAGE to a pip source of the course")
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", source], check=True)"""
+
+
+def _install_cell():
+    cell = nbformat.v4.new_code_cell(INSTALL_CELL)
+    cell.metadata = {"slideshow": {"slide_type": "skip"}, "tags": ["install-course"]}
+    cell["id"] = "install-course"  # a fixed id: regenerating gives the same file (--check compares)
+    return cell
+
+
 def make_student(nb, name: str = "notebook"):
     """The student version of a solution notebook (a new object; ``nb`` is not modified)."""
     nb = copy.deepcopy(nb)
+    first_code = next((i for i, c in enumerate(nb.cells) if c.cell_type == "code"), len(nb.cells))
+    nb.cells.insert(first_code, _install_cell())
     for i, cell in enumerate(nb.cells):
         src, found = strip_solutions(cell.source, markdown=cell.cell_type == "markdown", where=f"{name}, cell {i}")
         cell.source = src

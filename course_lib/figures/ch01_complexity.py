@@ -39,7 +39,7 @@ def _cx_key(ax, labels_colors, x0=0.42, dx=0.17):
 
 
 def draw_complexity_bars(table, ax, slots=8, ylim=(1, 1e11)):
-    """Per-layer FLOPs, parameters and feature-map bytes of a :class:`course_lib.complexity.LayerTable`.
+    """Per-layer FLOPs, parameters and feature-map bytes of a :class:`course_lib.nn.complexity.LayerTable`.
 
     Grouped bars on a log axis whose limits never change (``slots`` layer positions, ``ylim``), so
     a slider move shows growth as taller bars rather than as a rescaled axis. Zero values (a

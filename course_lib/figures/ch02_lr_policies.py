@@ -13,10 +13,6 @@ from ._axes import COLORS
 __all__ = ["draw_schedules", "draw_quadratic_runs", "draw_training_runs", "draw_plateau"]
 
 
-# (appended; compute halves in course_lib.schedules)
-
-
-
 def _lr_log_axis(ax, axis="y", subs=(1.0, 2.0, 5.0), numticks=8):
     """A log axis labelled 0.01, 0.02, 0.05, ... in plain text, without minor ticks.
 
@@ -116,7 +112,7 @@ def draw_training_runs(data, axes):
 
 
 def draw_plateau(data, axes):
-    """``data`` from :func:`course_lib.schedules.plateau_view`: the loss with the cuts, and the learning rate."""
+    """``data`` from :func:`course_lib.experiments.ch02_lr_policies.plateau_view`: the loss with the cuts, and the learning rate."""
     ax_loss, ax_lr = axes
     ax_loss.plot(data["epoch"], data["loss"], lw=1.4, color=COLORS[0])
     for ax in axes:  # one collection per axes (an axvline per cut costs a millisecond each)

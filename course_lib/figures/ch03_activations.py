@@ -8,20 +8,21 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._axes import COLORS, curve_with_derivative
+from ._axes import COLORS, curve_with_derivative, loss_curves
 
-__all__ = ["draw_activation", "draw_feature_fit", "draw_gradient_norms", "draw_dead_units", "draw_softmax_bars"]
+__all__ = ["draw_activation", "draw_feature_fit", "draw_gradient_norms", "draw_dead_units", "draw_loss_curves",
+           "draw_softmax_bars"]
 
 
 def draw_activation(data, ax):
-    """``data = (name, x, f(x), f'(x))`` from :func:`course_lib.activations.curve_data`."""
+    """``data = (name, x, f(x), f'(x))`` from :func:`course_lib.experiments.ch03_activations.curve_data`."""
     name, x, y, dy = data
     curve_with_derivative(ax, x, y, dy, label=name)
     ax.set_title(f"{name} and its derivative")
 
 
 def draw_feature_fit(data, ax):
-    """``data = {"relu": fit, "linear": fit}`` from :func:`course_lib.activations.relu_features_fit`."""
+    """``data = {"relu": fit, "linear": fit}`` from :func:`course_lib.experiments.ch03_activations.relu_features_fit`."""
     first = next(iter(data.values()))
     ax.plot(first["x"], first["y"], color="k", lw=2.5, alpha=0.35, label="target sin(x)")
     for name, fit in data.items():
@@ -52,6 +53,12 @@ def draw_dead_units(data, axes):
     ax_loss.set_xlabel("epoch")
     ax_loss.set_ylabel("cross-entropy loss")
     ax_dead.legend(loc="upper left", fontsize=8)
+
+
+def draw_loss_curves(data, ax):
+    """``data = {activation: mean loss per epoch}`` from
+    :func:`course_lib.experiments.ch03_activations.zero_centred_comparison`."""
+    loss_curves(ax, data, ylabel="cross-entropy (mean of 5 seeds)")
 
 
 def draw_softmax_bars(data, ax):

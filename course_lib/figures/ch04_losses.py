@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._axes import COLORS, contour_lines
+from ._axes import COLORS, contour_lines, loss_curves
 
-__all__ = ["draw_regression_losses", "draw_ce_stability", "draw_yogurt", "draw_box_pair", "draw_box_cases", "draw_focal_curves", "draw_focal_toy"]
-
-
+__all__ = ["draw_regression_losses", "draw_ce_stability", "draw_yogurt", "draw_box_pair", "draw_box_regression",
+           "draw_box_cases", "draw_focal_curves", "draw_focal_toy"]
 
 _BOX_COLORS = {"IoU": COLORS[0], "GIoU": COLORS[1], "DIoU": COLORS[2], "CIoU": COLORS[3]}
 
@@ -35,7 +34,7 @@ def _plain_log_ticks(axis, ticks):
 
 
 def draw_regression_losses(data, axes):
-    """Regression losses (``losses.regression_curves``): against the error, and fitting data with an outlier."""
+    """Regression losses (``experiments.ch04_losses.regression_curves``): against the error, and fitting data with an outlier."""
     ax, ax2 = axes
     for i, (name, curve) in enumerate(data["curves"].items()):
         ax.plot(data["e"], curve, lw=2, color=COLORS[i], ls="--" if name.startswith("smooth") else "-", label=name)
@@ -57,7 +56,7 @@ def draw_regression_losses(data, axes):
 
 
 def draw_ce_stability(data, ax):
-    """Cross-entropy over the logit scale z three ways (``losses.ce_stability_view``), z marked."""
+    """Cross-entropy over the logit scale z three ways (``experiments.ch04_losses.ce_stability_view``), z marked."""
     z = data["z"]
     bad = ~np.isfinite(data["naive"])
     if bad.any():
@@ -84,7 +83,7 @@ def draw_ce_stability(data, ax):
 
 
 def draw_yogurt(data, axes):
-    """Yogurt runs (``losses.yogurt_view``): the weight path on the loss contours, and w over epochs."""
+    """Yogurt runs (``experiments.ch04_losses.yogurt_view``): the weight path on the loss contours, and w over epochs."""
     ax, ax2 = axes
     W1, W2, Z = data["grid"]
     contour_lines(ax, W1, W2, np.log(Z), levels=25, cmap="Greys", linewidths=0.6)
@@ -123,7 +122,7 @@ def _box_patch(ax, xyxy, **kw):
 
 
 def draw_box_pair(data, axes):
-    """Two boxes (``losses.box_view``): the canvas with C, ρ and c, and each loss over the offset."""
+    """Two boxes (``experiments.ch04_losses.box_view``): the canvas with C, ρ and c, and each loss over the offset."""
     ax, ax2 = axes
     t, p, c = data["target"], data["pred"], data["enclosing"]
     _box_patch(ax, c, fill=False, ls="--", lw=1, ec="0.5")
@@ -149,8 +148,13 @@ def draw_box_pair(data, axes):
     return axes
 
 
+def draw_box_regression(data, ax):
+    """The box-regression simulation (``experiments.ch04_losses.box_regression_simulation``): mean error per step."""
+    return loss_curves(ax, data["error"], xlabel="iteration", ylabel="mean l1 error of (x, y, w, h)", logy=True)
+
+
 def draw_box_cases(data, axes):
-    """One regression case (``losses.box_case_view``): each loss's box at the chosen step."""
+    """One regression case (``experiments.ch04_losses.box_case_view``): each loss's box at the chosen step."""
     t = data["target"]
     for ax, (name, b) in zip(axes, data["boxes"].items()):
         tx = np.array([t[0] - t[2] / 2, t[1] - t[3] / 2, t[0] + t[2] / 2, t[1] + t[3] / 2])
@@ -183,7 +187,7 @@ def draw_focal_curves(data, ax):
 
 
 def draw_focal_toy(data, axes):
-    """The imbalanced toy (``losses.focal_view``): boundaries of CE and focal models, and the loss by p_t."""
+    """The imbalanced toy (``experiments.ch04_losses.focal_view``): boundaries of CE and focal models, and the loss by p_t."""
     ax, ax2 = axes
     X, y = data["X"], data["y"]
     ax.plot(X[y == 0, 0], X[y == 0, 1], ".", ms=2.5, color="0.6", label=f"negatives ({int((y == 0).sum())})")
@@ -207,6 +211,3 @@ def draw_focal_toy(data, axes):
     ax2.legend(fontsize=8, loc="upper center")
     _lean(ax, ax2)
     return axes
-
-
-# Every public drawing function, whichever chapter section defines it (sections only append).

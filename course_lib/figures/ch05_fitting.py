@@ -10,7 +10,8 @@ import numpy as np
 
 from ._axes import COLORS, _decades, _round_up, contour_lines
 
-__all__ = ["draw_capacity", "draw_remedy", "draw_remedies", "draw_dots_l2", "draw_l1_l2", "draw_constraints", "draw_early_stopping", "draw_lambda_curve"]
+__all__ = ["draw_capacity", "draw_remedy", "draw_remedies", "draw_dots_l2", "draw_l1_l2", "draw_constraints",
+           "draw_early_stopping", "draw_lambda_curve"]
 
 
 _CLASS_COLORS = ("#1f77b4", "#d62728")  # the course's blue (y = 0) and red (y = 1) dots
@@ -53,7 +54,7 @@ def _dots_panel(ax, x, y, xx, yy, probs, styles, title=None, point_alpha=0.8):
 
 
 def draw_capacity(data, axes):
-    """``data`` from :func:`course_lib.regularization.poly_view`: the fit (left), errors vs degree (right)."""
+    """``data`` from :func:`course_lib.experiments.ch05_fitting.poly_view`: the fit (left), errors vs degree (right)."""
     ax_fit, ax_err = axes
     ax_fit.plot(data["grid"], data["truth"], color="0.45", ls="--", lw=1.4, label="true sin(πx)")
     ax_fit.plot(data["x"], data["y"], "o", ms=5, color=COLORS[0], label="training points")
@@ -81,7 +82,7 @@ def draw_capacity(data, axes):
 
 
 def draw_remedy(item, ax):
-    """One remedy of :func:`course_lib.regularization.remedies`: before (dashed) and after (solid)."""
+    """One remedy of :func:`course_lib.experiments.ch05_fitting.remedies`: before (dashed) and after (solid)."""
     p = item["plot"]
     fmt = (lambda v: f"{v:.0%}") if item["metric"] == "train accuracy" else (lambda v: f"{v:.3g}")
     if p["kind"] == "dots":
@@ -117,7 +118,7 @@ def draw_remedies(items, axes):
 
 
 def draw_dots_l2(data, axes):
-    """``data`` from :func:`course_lib.regularization.dots_view`: both boundaries and both loss curves."""
+    """``data`` from :func:`course_lib.experiments.ch05_fitting.dots_view`: both boundaries and both loss curves."""
     ax0, ax1, ax2 = axes
     name = "L2" if data["kind"] == "l2" else "L1"
     _dots_panel(ax0, data["x"], data["y"], data["xx"], data["yy"], data["probs"][:1],
@@ -135,7 +136,7 @@ def draw_dots_l2(data, axes):
 
 
 def draw_l1_l2(data, axes):
-    """``data`` from :func:`course_lib.regularization.l1_l2_view`: weight histograms and zero counts."""
+    """``data`` from :func:`course_lib.experiments.ch05_fitting.l1_l2_view`: weight histograms and zero counts."""
     ax_h, ax_c = axes
     bins = np.linspace(-1.6, 1.6, 65)
     top = 0
@@ -164,7 +165,7 @@ def draw_l1_l2(data, axes):
 
 
 def draw_constraints(data, axes):
-    """``data`` from :func:`course_lib.regularization.constraint_geometry`: diamond (L1) and circle (L2)."""
+    """``data`` from :func:`course_lib.experiments.ch05_fitting.constraint_geometry`: diamond (L1) and circle (L2)."""
     from matplotlib.patches import Polygon
 
     for ax, k, title in zip(axes, ("l1", "l2"), ("L1: |w1| + |w2| <= t", "L2: w1² + w2² <= t²")):
@@ -193,7 +194,7 @@ def draw_constraints(data, axes):
 
 
 def draw_early_stopping(data, axes):
-    """``data`` from :func:`course_lib.regularization.early_stopping_view`."""
+    """``data`` from :func:`course_lib.experiments.ch05_fitting.early_stopping_view`."""
     ax_c, ax_b = axes
     for v in data["all_val"]:
         ax_c.plot(v, color="0.8", lw=0.8)

@@ -53,7 +53,7 @@ def fx():
 
 @functools.lru_cache(maxsize=None)
 def small_model():
-    return mod("complexity").conv_stack_model(8, [2], units=3)
+    return mod("experiments.ch01_complexity").conv_stack_model(8, [2], units=3)
 
 
 def _extra_row(a):

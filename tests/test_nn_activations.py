@@ -1,4 +1,9 @@
-"""course_lib.activations against keras.activations / tf.nn / tf.GradientTape."""
+"""course_lib.nn.activations against keras.activations / tf.nn / tf.GradientTape.
+
+Every value against Keras, every ``*_grad`` against ``tf.GradientTape`` (and against the
+``derivative`` lookup), softmax over one axis and over a tuple of axes against
+``keras.activations.softmax``, the kinks, extreme inputs, bad inputs.
+"""
 
 import warnings
 
@@ -9,7 +14,8 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import course_lib
-from course_lib import activations as A
+from course_lib.nn import activations as A
+from course_lib.reference.ch03_activations import RRELU_MEAN_SLOPE
 
 tf = course_lib.import_tf()
 import keras  # noqa: E402  (after import_tf, which silences TensorFlow)
@@ -65,8 +71,7 @@ def test_prelu_matches_keras_layer():
 
 def test_rrelu_inference_is_leaky_relu_with_mean_slope():
     x = _random()
-    mean = (1 / 8 + 1 / 3) / 2
-    want = np.asarray(tf.nn.leaky_relu(x, alpha=mean))
+    want = np.asarray(tf.nn.leaky_relu(x, alpha=RRELU_MEAN_SLOPE))
     np.testing.assert_allclose(A.rrelu(x), want, rtol=3e-8)  # TF keeps the slope in float32
 
 
@@ -75,12 +80,15 @@ def test_rrelu_training_slopes_in_range_and_seeded():
     y = A.rrelu(x, training=True, seed=3)
     slopes = -y
     assert slopes.min() >= 1 / 8 and slopes.max() <= 1 / 3
-    assert abs(slopes.mean() - (1 / 8 + 1 / 3) / 2) < 0.01  # uniform's mean, 10 000 draws
+    assert abs(slopes.mean() - RRELU_MEAN_SLOPE) < 0.01  # uniform's mean, 10 000 draws
     np.testing.assert_array_equal(y, A.rrelu(x, training=True, seed=3))
     np.testing.assert_array_equal(A.rrelu(np.abs(x), training=True, seed=3), np.abs(x))  # x >= 0 untouched
+    np.testing.assert_allclose(A.rrelu_grad(x, training=True, seed=3), slopes)
     np.testing.assert_allclose(A.derivative("rrelu", x, training=True, seed=3), slopes)
 
 
+# -- every *_grad against tf.GradientTape --------------------------------------------------------
+#: name -> (our parameters, TensorFlow's function with the same parameters)
 TF_GRAD = {
     "sigmoid": ({}, tf.nn.sigmoid),
     "tanh": ({}, tf.nn.tanh),
@@ -90,29 +98,63 @@ TF_GRAD = {
     "softplus": ({}, tf.nn.softplus),
     "softsign": ({}, tf.nn.softsign),
     "prelu": ({"alpha": 0.3}, lambda t: tf.where(t > 0, t, 0.3 * t)),
-    "rrelu": ({}, lambda t: tf.nn.leaky_relu(t, (1 / 8 + 1 / 3) / 2)),
+    "rrelu": ({}, lambda t: tf.nn.leaky_relu(t, RRELU_MEAN_SLOPE)),
 }
 
 
-@pytest.mark.parametrize("name", sorted(TF_GRAD))
-def test_derivative_matches_gradient_tape(name):
-    params, fn = TF_GRAD[name]
-    x = tf.constant(_random())
+def _tape_grad(fn, x):
+    t = tf.constant(x)
     with tf.GradientTape() as tape:
-        tape.watch(x)
-        y = fn(x)
-    want = tape.gradient(y, x).numpy()  # element-wise function: d(sum y)/dx = f'(x)
-    rtol = 3e-8 if name in ("leaky_relu", "rrelu") else 1e-10  # TF keeps leaky slopes in float32
-    np.testing.assert_allclose(A.derivative(name, x.numpy(), **params), want, rtol=rtol, atol=1e-12)
+        tape.watch(t)
+        y = fn(t)
+    return tape.gradient(y, t).numpy()  # element-wise function: d(sum y)/dx = f'(x)
+
+
+@pytest.mark.parametrize("name", sorted(TF_GRAD))
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_grad_functions_match_gradient_tape(name, dtype):
+    params, fn = TF_GRAD[name]
+    x = _random(dtype=dtype)
+    want = _tape_grad(fn, x)
+    got = A.GRADS[name](x, **params)
+    assert got.dtype == dtype and got.shape == x.shape
+    if dtype == np.float32:
+        tol = dict(rtol=2e-6, atol=1e-6)  # 1 - tanh² near saturation: float32 round-off of a difference
+    else:  # TF keeps leaky slopes in float32
+        tol = dict(rtol=3e-8 if name in ("leaky_relu", "rrelu") else 1e-10, atol=1e-12)
+    np.testing.assert_allclose(got, want, **tol)
+    np.testing.assert_array_equal(A.derivative(name, x, **params), got)  # derivative() is the table lookup
+
+
+def test_every_activation_has_its_grad_beside_it():
+    assert set(A.GRADS) == set(A.NAMES)
+    for name, grad in A.GRADS.items():
+        assert grad.__name__ in (f"{name}_grad", "softmax_jacobian")
+        assert A.get(name).__name__ == name
 
 
 @pytest.mark.parametrize("params", [{}, {"negative_slope": 0.2, "threshold": 0.5}, {"max_value": 1.0}])
-def test_relu_derivative_with_keras_options(params):
-    x = tf.constant(_random())
-    with tf.GradientTape() as tape:
-        tape.watch(x)
-        y = keras.activations.relu(x, **params)
-    np.testing.assert_allclose(A.derivative("relu", x.numpy(), **params), tape.gradient(y, x).numpy(), atol=1e-12)
+def test_relu_grad_with_keras_options(params):
+    x = _random()
+    want = _tape_grad(lambda t: keras.activations.relu(t, **params), x)
+    np.testing.assert_allclose(A.relu_grad(x, **params), want, atol=1e-12)
+
+
+def test_grads_equal_central_differences():
+    """Away from the kinks each derivative is the slope of its function (no TensorFlow involved)."""
+    x = _random((200,), scale=3.0)
+    h = 1e-6
+    for name in ("sigmoid", "tanh", "relu", "leaky_relu", "elu", "softplus", "softsign", "rrelu"):
+        f = A.get(name)
+        num = (f(x + h) - f(x - h)) / (2 * h)
+        np.testing.assert_allclose(A.GRADS[name](x), num, rtol=1e-6, atol=1e-8, err_msg=name)
+
+
+def test_sigmoid_grad_is_f_times_one_minus_f():
+    x = _random()
+    s = A.sigmoid(x)
+    np.testing.assert_array_equal(A.sigmoid_grad(x), s * (1 - s))
+    assert A.sigmoid_grad(0.0) == 0.25 and float(np.max(A.sigmoid_grad(np.linspace(-9, 9, 1001)))) == 0.25
 
 
 @pytest.mark.parametrize("shape", [(5,), (3, 4), (2, 3, 6)])
@@ -126,22 +168,58 @@ def test_softmax_jacobian_matches_tf(shape):
     lead = int(np.prod(shape[:-1]))
     jac = jac.reshape(lead, n, lead, n)
     want = np.stack([jac[i, :, i, :] for i in range(lead)]).reshape(*shape[:-1], n, n)
-    np.testing.assert_allclose(A.derivative("softmax", x.numpy()), want, atol=1e-12)
+    np.testing.assert_allclose(A.softmax_jacobian(x.numpy()), want, atol=1e-12)
+    np.testing.assert_array_equal(A.derivative("softmax", x.numpy()), A.softmax_jacobian(x.numpy()))
 
 
+def test_softmax_jacobian_other_axis():
+    x = _random((3, 4, 5))
+    moved = np.moveaxis(x, 1, -1)
+    np.testing.assert_allclose(A.softmax_jacobian(x, axis=1), A.softmax_jacobian(moved), atol=1e-15)
+    with pytest.raises(ValueError, match="axis"):
+        A.softmax_jacobian(x, axis=(1, 2))
+
+
+# -- softmax over one axis and over a tuple of axes, as keras.activations.softmax ------------------
 def test_softmax_other_axis_matches_tf():
     x = _random((3, 4, 5))
     np.testing.assert_allclose(A.softmax(x, axis=1), tf.nn.softmax(x, axis=1).numpy(), atol=1e-12)
 
 
+@pytest.mark.parametrize("axis", [(1, 2), (0, 2), (-1, -2), (0, 1, 2), [2, 0], (1,)])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_softmax_over_a_tuple_of_axes_matches_keras(axis, dtype):
+    x = _random((3, 4, 5), dtype=dtype)
+    # Keras refuses negative axes in a tuple (it checks them for duplicates before normalising)
+    want = np.asarray(keras.activations.softmax(tf.constant(x), axis=tuple(a % x.ndim for a in axis)))
+    got = A.softmax(x, axis=axis)
+    assert got.dtype == dtype
+    tol = dict(rtol=2e-6, atol=1e-7) if dtype == np.float32 else dict(rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(got, want, **tol)
+    np.testing.assert_allclose(got.sum(axis=tuple(axis)), 1.0, rtol=1e-5)
+
+
+def test_softmax_over_a_tuple_of_axes_is_stable():
+    x = np.array([[[1000.0, 999.0], [-1000.0, 998.0]]])
+    s = A.softmax(x, axis=(1, 2))
+    assert np.all(np.isfinite(s))
+    np.testing.assert_allclose(s, A.softmax(x - 1000.0, axis=(1, 2)), atol=1e-15)
+    np.testing.assert_allclose(s.reshape(1, 4), A.softmax(x.reshape(1, 4)), atol=1e-15)
+
+
+@pytest.mark.parametrize("axis, match", [((), "at least one axis"), ((0, 0), "repeat"), ((1, -2), "repeat"),
+                                         ((0, 3), "axis"), ((0, 1.5), "axis")])
+def test_softmax_bad_axes(axis, match):
+    with pytest.raises((ValueError, TypeError), match=match):
+        A.softmax(np.ones((2, 3, 4)), axis=axis)
+
+
 def test_kink_conventions_match_tf():
     """At x = 0 our derivative is the value TensorFlow's gradient uses."""
-    x = tf.constant([0.0], tf.float64)
+    x = np.array([0.0])
     for name, (params, fn) in TF_GRAD.items():
-        with tf.GradientTape() as tape:
-            tape.watch(x)
-            y = fn(x)
-        assert A.derivative(name, x.numpy(), **params)[0] == pytest.approx(tape.gradient(y, x).numpy()[0], rel=3e-8), name
+        want = _tape_grad(fn, x)[0]
+        assert A.GRADS[name](x, **params)[0] == pytest.approx(want, rel=3e-8), name
 
 
 @pytest.mark.parametrize("name", A.NAMES)
@@ -150,7 +228,7 @@ def test_extreme_inputs_stay_finite_without_warnings(name):
     params = {"alpha": 0.3} if name == "prelu" else {}
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        y = A._apply(name, x, **params)
+        y = A.get(name)(x, **params)
         d = A.derivative(name, x, **params)
     assert np.all(np.isfinite(y)) and np.all(np.isfinite(d))
 
@@ -172,7 +250,7 @@ def test_softmax_properties(x):
                   elements=st.floats(-700, 700)))
 def test_monotonic_functions_have_nonnegative_derivative(x):
     for name in ("sigmoid", "tanh", "relu", "leaky_relu", "elu", "softplus", "softsign", "rrelu"):
-        assert np.all(A.derivative(name, x) >= 0), name
+        assert np.all(A.GRADS[name](x) >= 0), name
     assert np.all((A.sigmoid(x) >= 0) & (A.sigmoid(x) <= 1))
     np.testing.assert_allclose(A.sigmoid(x) + A.sigmoid(-x), 1.0, atol=1e-12)
 
@@ -182,6 +260,13 @@ def test_empty_and_scalar_inputs():
     assert A.relu(-2) == 0.0
     assert float(A.tanh(0.5)) == pytest.approx(np.tanh(0.5))
     assert A.derivative("softmax", np.zeros((0, 3))).shape == (0, 3, 3)
+
+
+def test_leaky_relu_with_slope_above_one_is_not_max():
+    """max(αx, x) is Leaky ReLU only for α ≤ 1: for α > 1 it would pick αx on the positive side."""
+    x = np.array([-2.0, 3.0])
+    np.testing.assert_array_equal(A.leaky_relu(x, negative_slope=1.5), [-3.0, 3.0])
+    np.testing.assert_array_equal(np.asarray(keras.activations.leaky_relu(x, negative_slope=1.5)), [-3.0, 3.0])
 
 
 @pytest.mark.parametrize("call, match", [
@@ -198,11 +283,6 @@ def test_empty_and_scalar_inputs():
     (lambda: A.derivative("prelu", 1.0), "alpha"),
     (lambda: A.softmax(1.0), "x must have at least one dimension"),
     (lambda: A.softmax([1.0, 2.0], axis=3), "axis"),
-    (lambda: A.softmax_temperature([1.0, 2.0], 0), "temperature"),
-    (lambda: A.relu_features_fit(np.sin, 0), "n_units"),
-    (lambda: A.gradient_norms("relu", 0), "depth"),
-    (lambda: A.gradient_norms("softmax", 3), "activation"),
-    (lambda: A.train_mlp(np.ones((4, 2)), np.ones(4), lr=-1), "lr"),
 ])
 def test_bad_input_names_the_argument(call, match):
     with pytest.raises(ValueError, match=match):
@@ -213,54 +293,3 @@ def test_bad_input_names_the_argument(call, match):
 def test_non_numeric_input_is_a_type_error(bad):
     with pytest.raises(TypeError, match="x must be"):
         A.sigmoid(bad)
-
-
-def test_properties_table_matches_the_notes():
-    p = {n: A.properties(n) for n in A.NAMES}
-    assert p["sigmoid"]["range"] == (0.0, 1.0) and not p["sigmoid"]["zero_centred"]
-    assert p["tanh"]["zero_centred"] and p["tanh"]["identity_near_0"] and p["tanh"]["bounded"]
-    assert p["relu"]["range"] == (0.0, np.inf) and not p["relu"]["smooth"]
-    assert all(v["monotonic"] for v in p.values())
-    assert p["elu"]["range"][0] == -1.0 and p["elu"]["smooth"]
-
-
-def test_mlp_gradient_matches_gradient_tape():
-    rng = np.random.default_rng(0)
-    X = rng.normal(size=(20, 2))
-    y = (rng.random((20, 1)) > 0.5).astype(float)
-    for act, fn in [("relu", tf.nn.relu), ("tanh", tf.nn.tanh), ("sigmoid", tf.nn.sigmoid)]:
-        params = A.mlp_init(2, 5, seed=1)
-        loss, grads, _ = A.mlp_loss_and_grads(params, X, y, act)
-        tv = {k: tf.Variable(v) for k, v in params.items()}
-        with tf.GradientTape() as tape:
-            logits = fn(X @ tv["W1"] + tv["b1"]) @ tv["W2"] + tv["b2"]
-            tl = tf.reduce_mean(tf.nn.sigmoid_cross_entropy_with_logits(labels=y, logits=logits))
-        tg = tape.gradient(tl, tv)
-        assert loss == pytest.approx(float(tl), rel=1e-12)
-        for k in params:
-            np.testing.assert_allclose(grads[k], tg[k].numpy(), rtol=1e-9, atol=1e-12)
-
-
-def test_dead_relu_story_holds():
-    runs = A.dead_relu_sweep(lrs=(0.3, 10.0), epochs=20)
-    assert runs[("relu", 0.3)]["dead"][-1] == 0.0
-    assert runs[("relu", 10.0)]["dead"][-1] > 0.3  # a large step kills a good share of ReLUs
-
-
-def test_vanishing_gradient_story_holds():
-    sig = A.gradient_norms("sigmoid", 20)
-    relu = A.gradient_norms("relu", 20)
-    assert sig[0] / sig[-1] < 1e-6  # collapses towards the input
-    assert 1e-2 < relu[0] / relu[-1] < 1e2  # ReLU keeps the same order of magnitude
-
-
-def test_linear_stack_is_one_linear_map():
-    assert A.linear_stack_collapse(depth=5) < 1e-10
-    lin = A.relu_features_fit(np.sin, 32, activation="linear")["rmse"]
-    rel = A.relu_features_fit(np.sin, 32)["rmse"]
-    assert rel < 0.05 < lin
-
-
-def test_relative_cost_measures_every_function():
-    cost = A.relative_cost(n=20_000, repeats=3)
-    assert set(cost) == set(A.NAMES) and all(np.isfinite(v) and v > 0 for v in cost.values())

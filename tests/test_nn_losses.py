@@ -1,4 +1,4 @@
-"""course_lib.losses against keras.losses / tf.nn / tf.GradientTape, the papers' worked cases and invariants."""
+"""course_lib.nn.losses against keras.losses / tf.nn / tf.GradientTape, the papers' worked cases and invariants."""
 
 import math
 import warnings
@@ -9,8 +9,9 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import course_lib
-from course_lib import losses as L
 from course_lib.data import yogurt
+from course_lib.nn import losses as L
+from course_lib.reference import ch04_losses as R
 
 tf = course_lib.import_tf()
 import keras  # noqa: E402  (after import_tf, which silences TensorFlow)
@@ -151,21 +152,8 @@ def test_focal_with_gamma_zero_is_cross_entropy():
 
 
 # ------------------------------------------------------------------------------------------------
-# the course's numbers and numerical safety
+# numerical safety
 # ------------------------------------------------------------------------------------------------
-def test_course_cross_entropy_numbers():
-    R = L.COURSE_RESULTS
-    assert L.categorical_crossentropy([1, 0], [0.6, 0.4]) == pytest.approx(R["ce_06"], abs=5e-8)
-    assert L.categorical_crossentropy([1, 0], [0.8, 0.2]) == pytest.approx(R["ce_08"], abs=5e-8)  # printed float32
-    labels = np.array([[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 0, 0], [0, 1, 0]])
-    logits = np.array([[12, 3, 2], [3, 10, 1], [1, 2, 5], [4, 6.5, 1.2], [3, 6, 1]])
-    fused = L.softmax_cross_entropy_with_logits(labels, logits)
-    two_step = L.categorical_crossentropy(labels, np.asarray(tf.nn.softmax(logits)))
-    np.testing.assert_allclose(fused, R["ce_5x3"], rtol=5e-9)
-    np.testing.assert_allclose(two_step, fused, rtol=1e-9)
-    np.testing.assert_allclose(fused, tf.nn.softmax_cross_entropy_with_logits(labels, logits), rtol=1e-12)
-
-
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_extreme_inputs_are_finite_and_equal_keras(dtype):
     z = np.array([[1000.0, -1000.0, 0.0], [-1000.0, 1000.0, 5.0]], dtype=dtype)
@@ -195,23 +183,6 @@ def test_extreme_inputs_are_finite_and_equal_keras(dtype):
         np.testing.assert_allclose(got, np.asarray(want), rtol=TOL[dtype] * 10, atol=1e-5)
     # the fused form is exact: −log softmax(z)_1 for z = (1000, −1000, 0) is 2000
     assert L.softmax_cross_entropy_with_logits(onehot, z)[0] == pytest.approx(2000.0)
-
-
-def test_naive_form_fails_where_fused_form_does_not():
-    right = L.ce_stability_view(800.0, "largest")["values"]
-    assert np.isnan(right["naive"])  # e^800 = inf, inf/inf = nan
-    assert right["fused"] == pytest.approx(math.exp(-800), abs=1e-300)
-    wrong = L.ce_stability_view(400.0)["values"]
-    assert wrong["naive"] == np.inf  # e^-800 underflows: log 0
-    assert wrong["fused"] == pytest.approx(800.0)
-    assert wrong["clipped"] == pytest.approx(-math.log(1e-7), rel=1e-6)  # finite but capped
-    for target, exact in (("smallest", math.log(math.exp(3) + 1 + math.exp(-3)) + 3),
-                          ("largest", math.log(1 + math.exp(-3) + math.exp(-6)))):
-        for v in L.ce_stability_view(3.0, target)["values"].values():
-            assert v == pytest.approx(exact, rel=1e-6)
-    f32 = L.ce_stability_view(100.0, "smallest", "float32")["values"]
-    assert f32["naive"] == np.inf and f32["fused"] == pytest.approx(200.0)
-    assert np.isnan(L.ce_stability_view(100.0, "largest", "float32")["values"]["naive"])
 
 
 def test_yogurt_loss_matches_the_course_expression():
@@ -280,29 +251,7 @@ def test_degenerate_boxes_are_defined():
     assert float(L.iou(seg1, seg2)) == 0.0
 
 
-# the four losses written with TensorFlow ops, for autodiff
-def _tf_loss(kind, t, p):
-    tx1, ty1, tx2, ty2 = tf.unstack(t, axis=-1)
-    px1, py1, px2, py2 = tf.unstack(p, axis=-1)
-    iw = tf.maximum(tf.minimum(tx2, px2) - tf.maximum(tx1, px1), 0.0)
-    ih = tf.maximum(tf.minimum(ty2, py2) - tf.maximum(ty1, py1), 0.0)
-    inter = iw * ih
-    union = (tx2 - tx1) * (ty2 - ty1) + (px2 - px1) * (py2 - py1) - inter
-    iou_ = inter / union
-    cw = tf.maximum(tx2, px2) - tf.minimum(tx1, px1)
-    ch = tf.maximum(ty2, py2) - tf.minimum(ty1, py1)
-    if kind == "IoU":
-        return 1 - iou_
-    if kind == "GIoU":
-        return 1 - iou_ + (cw * ch - union) / (cw * ch)
-    rho2 = ((tx1 + tx2 - px1 - px2) ** 2 + (ty1 + ty2 - py1 - py2) ** 2) / 4
-    d = 1 - iou_ + rho2 / (cw ** 2 + ch ** 2)
-    if kind == "DIoU":
-        return d
-    v = 4 / math.pi ** 2 * (tf.atan((tx2 - tx1) / (ty2 - ty1)) - tf.atan((px2 - px1) / (py2 - py1))) ** 2
-    return d + v / (1 - iou_ + v) * v  # α differentiated too, as TF would (the paper's α is a formula of the boxes)
-
-
+# gradients: central differences against TensorFlow's autodiff (reference.ch04_losses.box_loss_tf)
 def _random_boxes(n, spread=3.0):
     xy = RNG.uniform(-spread, spread, size=(n, 2))
     wh = RNG.uniform(0.3, 3.0, size=(n, 2))
@@ -314,9 +263,9 @@ def test_finite_difference_gradient_matches_tf_autodiff(kind):
     t, p = _random_boxes(40), _random_boxes(40)
     pv = tf.Variable(p)
     with tf.GradientTape() as tape:
-        value = tf.reduce_sum(_tf_loss(kind, tf.constant(t), pv))
+        value = tf.reduce_sum(R.box_loss_tf(kind, tf.constant(t), pv))
     want = tape.gradient(value, pv).numpy()
-    np.testing.assert_allclose(L.BOX_LOSSES[kind](t, p), _tf_loss(kind, tf.constant(t), tf.constant(p)).numpy(),
+    np.testing.assert_allclose(L.BOX_LOSSES[kind](t, p), R.box_loss_tf(kind, tf.constant(t), tf.constant(p)).numpy(),
                                rtol=1e-10, atol=1e-12)
     got = L.box_loss_gradient(kind, t, p)
     np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
@@ -327,53 +276,12 @@ def test_finite_difference_gradient_matches_tf_autodiff(kind):
     np.testing.assert_allclose(L.box_loss_gradient(kind, txywh, xywh, param="xywh"), chain, rtol=1e-5, atol=1e-6)
 
 
-def test_simulation_step_uses_the_autodiff_gradient():
-    """One step of the simulation (forward differences in (x, y, w, h)) equals the update with TF's gradient."""
-    t, p = _random_boxes(12), _random_boxes(12)
-    to_xywh = lambda b: np.concatenate([(b[:, :2] + b[:, 2:]) / 2, b[:, 2:] - b[:, :2]], axis=1)
-    A, T = to_xywh(p), to_xywh(t)
-    for k, kind in enumerate(L.BOX_LOSSES):
-        pv = tf.Variable(p)
-        with tf.GradientTape() as tape:
-            value = tf.reduce_sum(_tf_loss(kind, tf.constant(t), pv))
-        g = tape.gradient(value, pv).numpy()
-        g_xywh = np.concatenate([g[:, :2] + g[:, 2:], (g[:, 2:] - g[:, :2]) / 2], axis=1)
-        want = A - 0.1 * (2 - L.iou(t, p))[:, None] * g_xywh
-        _, _, kept = L._regress(A, T, [k], n_iter=1, lr=0.1, decay_at=(), paths=True)
-        np.testing.assert_allclose(kept[1, 0], np.maximum(want, np.r_[-np.inf, -np.inf, 1e-3, 1e-3]), atol=1e-6)
-
-
 def test_iou_loss_has_no_gradient_for_disjoint_boxes_giou_diou_do():
     t, p = [0.0, 0.0, 1.0, 1.0], [3.0, 0.5, 4.0, 1.5]
     assert np.all(L.box_loss_gradient("IoU", t, p) == 0)
     for kind in ("GIoU", "DIoU", "CIoU"):
         g = L.box_loss_gradient(kind, t, p)
         assert g[0] + g[2] > 0  # sliding the box left (towards the target) lowers the loss
-
-
-def test_box_regression_simulation_small():
-    sim = L.box_regression_simulation(n_centers=2, n_iter=100, scales=(1.0,), ratios=(0.5, 2.0),
-                                      target_ratios=(1.0,), decay_at=(), track=(0, 1))
-    assert sim["n"] == 4  # 2 centres x 1 scale x 2 ratios x 1 target; both centres far: disjoint
-    err = sim["error"]
-    assert err["IoU"][0] == err["GIoU"][0] == err["DIoU"][0] == err["CIoU"][0]
-    assert err["IoU"][-1] == err["IoU"][0]  # no gradient: the IoU loss never moves a disjoint box
-    for kind in ("GIoU", "DIoU", "CIoU"):
-        assert err[kind][-1] < 0.1 * err[kind][0]
-    assert sim["paths"]["IoU"].shape == (101, 2, 4)
-    cases = L.box_case_paths()
-    for case in L.SIM_CASES:
-        for kind in ("GIoU", "DIoU", "CIoU"):
-            assert cases[case]["iou"][kind][-1] > 0.99
-        assert cases[case]["iou"]["IoU"][-1] == 0
-    assert L.box_case_view("diagonal", 10)["step"] == 10
-
-
-def test_box_view_reports_losses_and_gradients():
-    d = L.box_view(dx=3.0, dy=0.0, w=1.0, h=1.0)
-    assert d["loss"]["IoU"] == 1.0 and np.all(d["grad"]["IoU"] == 0)
-    assert d["similarity"]["GIoU"] == pytest.approx(float(L.giou(d["target"], d["pred"])))
-    assert len(d["offsets"]) == len(d["curves"]["DIoU"])
 
 
 # ------------------------------------------------------------------------------------------------
@@ -493,12 +401,6 @@ def test_perfect_classification_gives_minimum():
     (lambda: L.sparse_categorical_crossentropy([0], [[0.5, 0.5]], axis=0), "axis"),
     (lambda: L.box_loss_gradient("L2", [0, 0, 1, 1], [0, 0, 1, 1]), "loss"),
     (lambda: L.box_loss_gradient("IoU", [0, 0, 1, 1], [0, 0, 1, 1], h=0), "h"),
-    (lambda: L.yogurt_gd(np.zeros((3, 2)), np.zeros(4), [0, 0], epochs=1), "y"),
-    (lambda: L.yogurt_gd(np.zeros((3, 2)), np.zeros(3), [0, 0], loss="mae", epochs=1), "loss"),
-    (lambda: L.yogurt_gd(np.zeros((3, 2)), np.zeros(3), [0, 0, 0], epochs=1), "w0"),
-    (lambda: L.yogurt_optimum(*yogurt(), cost=0.0), "cost"),
-    (lambda: L.yogurt_view(3, 99, (0.0, 0.0)), "cost"),
-    (lambda: L.focal_view(3.0, 0.25), "gamma"),
 ])
 def test_bad_input_names_the_argument(call, match):
     with pytest.raises(ValueError, match=match):
@@ -514,113 +416,6 @@ def test_bad_input_names_the_argument(call, match):
 def test_bad_types_name_the_argument(call, match):
     with pytest.raises(TypeError, match=match):
         call()
-
-
-# ------------------------------------------------------------------------------------------------
-# the yogurt example
-# ------------------------------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def w0():
-    return L.course_initial_weights()
-
-
-def test_course_initial_weights_are_repeatable_and_restore_the_seed(w0):
-    assert w0.shape == (2,) and w0.dtype == np.float32
-    assert np.array_equal(w0, L.course_initial_weights())
-    tf.random.set_seed(course_lib.SEED)
-    a = tf.random.uniform([3]).numpy()
-    L.course_initial_weights()  # leaves the global seed as the notebook set it (reset to its start)
-    assert np.array_equal(a, tf.random.uniform([3]).numpy())
-
-
-def test_course_initial_weights_equal_a_fresh_unseeded_program(w0):
-    import subprocess
-    import sys
-
-    code = ("import os; os.environ['TF_CPP_MIN_LOG_LEVEL'] = '3'\n"
-            "import tensorflow as tf\nprint(repr(tf.random.normal([2, 1], stddev=1, seed=1).numpy().ravel().tolist()))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert np.array_equal(np.array(eval(out.strip().splitlines()[-1]), np.float32), w0)
-
-
-@pytest.mark.parametrize("kind,cost,profit", [("custom", 1, 99), ("custom", 99, 1), ("mse", 0, 0)])
-def test_numpy_gradient_descent_is_tf_bit_for_bit(w0, kind, cost, profit):
-    x, y = yogurt()
-    want = L.yogurt_gd_tf(x, y, w0, loss=kind, cost=cost, profit=profit, epochs=250)
-    exact = L.yogurt_gd(x, y, w0, loss=kind, cost=cost, profit=profit, epochs=250, every=250, exact=True)[-1, 0]
-    fast = L.yogurt_gd(x, y, w0, loss=kind, cost=cost, profit=profit, epochs=250, every=250)[-1, 0]
-    assert np.array_equal(exact, want)
-    np.testing.assert_allclose(fast, want, atol=2e-5)
-
-
-def test_batched_runs_equal_single_runs(w0):
-    x, y = yogurt()
-    batch = L.yogurt_gd(x, y, w0, loss=["custom", "mse", "custom"], cost=[1, 0, 99], profit=[99, 0, 1],
-                        epochs=120, every=40)
-    for j, (kind, c, p) in enumerate([("custom", 1, 99), ("mse", 0, 0), ("custom", 99, 1)]):
-        assert np.array_equal(batch[:, j], L.yogurt_gd(x, y, w0, loss=kind, cost=c, profit=p, epochs=120, every=40)[:, 0])
-    assert batch.shape == (4, 3, 2) and np.array_equal(batch[0, 0], w0)
-
-
-def test_course_yogurt_numbers_reproduced(w0):
-    got = L.course_yogurt_runs(w0)
-    for name, w in got.items():
-        np.testing.assert_allclose(w, L.COURSE_RESULTS[name], atol=1e-6)  # float32 round-off of another machine
-
-
-def test_optima_are_optimal():
-    x, y = yogurt()
-    w_ls = L.least_squares(x, y)
-    np.testing.assert_allclose(x.T @ (x @ w_ls - y[:, 0]), 0, atol=1e-12)  # the normal equations
-    for cost, profit in ((1, 99), (99, 1), (1, 1), (5, 20)):
-        w, best = L.yogurt_optimum(x, y, cost, profit)
-        assert best == pytest.approx(L.yogurt_loss(y[:, 0], x @ w, cost, profit))
-        # no point of a fine grid around it, nor random points, does better
-        g = np.linspace(-0.05, 0.05, 41)
-        W = w + np.stack(np.meshgrid(g, g), -1).reshape(-1, 2)
-        W = np.concatenate([W, RNG.normal(1, 0.3, size=(500, 2))])
-        r = W @ x.T - y[:, 0]
-        assert np.all(np.sum(np.where(r > 0, r * cost, -r * profit), axis=1) >= best - 1e-12)
-        # the quantile property: at most n·cost/(cost+profit) samples above the fit, plus the 2 on it
-        under = np.sum(x @ w < y[:, 0] - 1e-12)
-        assert under <= len(y) * cost / (cost + profit) + 2
-
-
-def test_yogurt_view_reads_the_grid_and_weights_move_as_the_course_says(w0):
-    hi = L.yogurt_view(1, 99, tuple(w0.tolist()))
-    lo = L.yogurt_view(99, 1, tuple(w0.tolist()))
-    assert np.all(hi["final"] > 1) and np.all(lo["final"] < 1)
-    assert np.all(hi["optimum"] > 1) and np.all(lo["optimum"] < 1)
-    assert hi["tau"] == pytest.approx(0.99)
-    assert hi["path"].shape == (1001, 2)
-    x, y = yogurt()
-    np.testing.assert_array_equal(hi["final"], L.yogurt_gd(x, y, w0, cost=1, profit=99, epochs=10000, every=10000)[-1, 0])
-
-
-# ------------------------------------------------------------------------------------------------
-# focal loss toy
-# ------------------------------------------------------------------------------------------------
-def test_focal_logit_gradient_matches_tf_autodiff():
-    y = RNG.integers(0, 2, size=50).astype(float)
-    z = RNG.normal(scale=3, size=50)
-    for gamma, alpha in ((0.0, 0.5), (2.0, 0.25), (0.5, 0.9)):
-        zv = tf.Variable(z)
-        with tf.GradientTape() as tape:
-            v = tf.reduce_sum(keras.losses.binary_focal_crossentropy(y[:, None], zv[:, None], apply_class_balancing=True,
-                                                                     alpha=alpha, gamma=gamma, from_logits=True))
-        want = tape.gradient(v, zv).numpy()
-        got = L._focal_grad_logit(y, z, alpha, 1 - alpha, gamma)
-        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-7)
-
-
-def test_focal_view_shrinks_easy_examples_share():
-    ce = L.focal_view(0.0, 0.5)
-    fl = L.focal_view(2.0, 0.25)
-    assert fl["easy_share_fl"] < 0.05 < ce["easy_share_ce"]
-    assert ce["hist_ce"].sum() == pytest.approx(1.0) and fl["hist_fl"].sum() == pytest.approx(1.0)
-    d = L.focal_curve_data()
-    assert d["curves"][0] == pytest.approx(-np.log(d["p_t"]))
-    assert np.all(d["curves"][5] <= d["curves"][2]) and np.all(d["curves"][2] <= d["curves"][0])
 
 
 def test_all_names_exist():

@@ -1,14 +1,16 @@
-"""course_lib.complexity against Keras (count_params, output shapes) and TensorFlow's profiler."""
+"""course_lib.nn.complexity against Keras (count_params, output shapes) and TensorFlow's profiler."""
 
 import math
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import course_lib
-from course_lib import complexity as cx
+from course_lib.experiments import ch01_complexity as X
+from course_lib.nn import complexity as cx
+from course_lib.reference.ch01_complexity import profiler_flops
 
 tf = course_lib.import_tf()
 import keras  # noqa: E402  (after import_tf, which silences TensorFlow)
@@ -45,7 +47,7 @@ def _random_conv_net(seed):
 def test_random_conv_nets_match_keras_and_profiler(seed):
     model = _random_conv_net(seed)
     assert cx.count_params(model) == model.count_params()
-    assert cx.count_flops(model) == cx.profiler_flops(model)
+    assert cx.count_flops(model) == profiler_flops(model)
     bias = sum(math.prod(la.output.shape[1:]) for la in model.layers if getattr(la, "use_bias", False))
     assert cx.count_flops(model) == 2 * cx.count_macs(model) + bias
     assert cx.feature_map_memory(model) == 4 * sum(math.prod(la.output.shape[1:]) for la in model.layers)
@@ -72,19 +74,6 @@ def test_dense_and_conv_by_hand():
     assert (nobias.params, nobias.flops) == (450, 2 * 352_800)
 
 
-@pytest.mark.parametrize("build", [cx.lenet5, cx.vgg_style, cx.mobilenet_style, cx.mlp])
-def test_course_architectures_match_profiler(build):
-    model = build()
-    assert cx.count_params(model) == model.count_params()
-    assert cx.count_flops(model) == cx.profiler_flops(model)
-
-
-def test_keras_applications_mobilenet_matches_profiler():
-    model = keras.applications.MobileNet(input_shape=(32, 32, 3), alpha=0.25, weights=None, classes=10)
-    assert cx.count_params(model) == model.count_params()
-    assert cx.count_flops(model) == cx.profiler_flops(model)
-
-
 def test_other_layers_match_profiler():
     """Every supported layer type in one functional model (pooling, BN, depthwise, separable, Add, ...)."""
     i = keras.Input((11, 9, 3))
@@ -108,7 +97,7 @@ def test_other_layers_match_profiler():
     out = L.Softmax()(L.Dense(4, activation="softmax")(g))
     model = keras.Model(i, out)
     assert cx.count_params(model) == model.count_params()
-    assert cx.count_flops(model) == cx.profiler_flops(model)
+    assert cx.count_flops(model) == profiler_flops(model)
 
 
 def test_dilated_and_grouped_convolutions_use_the_textbook_count():
@@ -126,17 +115,17 @@ def test_conv_stack_equals_its_keras_model():
     kw = dict(input_size=(28, 30), filters=[8, 16, 4], kernel_size=[3, (5, 3), 1], strides=[1, 2, (1, 2)],
               padding="valid", units=10, in_channels=1)
     table = cx.conv_stack(**kw)
-    model = cx.conv_stack_model(**kw)
+    model = X.conv_stack_model(**kw)
     ref = cx.layer_table(model)
     assert [r.output_shape for r in table] == [r.output_shape for r in ref]
     assert table.rows == ref.rows
-    assert table.total_flops == cx.profiler_flops(model)
+    assert table.total_flops == profiler_flops(model)
 
 
 def test_layer_table_renders_deterministically():
-    model = cx.conv_stack_model(8, 2, 3, depth=1, units=3, in_channels=1)
+    model = X.conv_stack_model(8, 2, 3, depth=1, units=3, in_channels=1)
     text = repr(cx.layer_table(model))
-    assert text == repr(cx.layer_table(cx.conv_stack_model(8, 2, 3, depth=1, units=3, in_channels=1)))
+    assert text == repr(cx.layer_table(X.conv_stack_model(8, 2, 3, depth=1, units=3, in_channels=1)))
     assert text.splitlines() == [
         "conv_stack: batch size 1",
         "name     type     output shape  params   MACs  FLOPs  memory (bytes)",
@@ -151,14 +140,23 @@ def test_layer_table_renders_deterministically():
     assert html.startswith("<table>") and "conv1" in html and "3,203" in html and "0x" not in html
 
 
-def test_measure_latency_is_a_positive_time():
-    t = cx.measure_latency(cx.mlp((4, 4, 1), hidden=(8,)), repeats=3, warmup=1)
-    assert isinstance(t, float) and 0 < t < 5
-
-
 def test_all_is_public_api():
     for name in cx.__all__:
         assert hasattr(cx, name), name
+
+
+def test_layer_flops_is_the_counters_rule_text():
+    """One source for a rule and its text: LAYER_FLOPS holds the docstring of each registered counter."""
+    assert set(cx.LAYER_FLOPS) == set(cx._COUNTERS)
+    for name, rule in cx.LAYER_FLOPS.items():
+        assert rule and rule == cx._COUNTERS[name].__doc__.strip(), name
+    assert cx.LAYER_FLOPS["Dense"].startswith("2 · N · in_features")
+
+
+def test_input_shapes():
+    i1, i2 = keras.Input((4, 5, 3)), keras.Input((7,))
+    model = keras.Model([i1, i2], [L.Flatten()(i1), i2])
+    assert cx.input_shapes(model) == [(4, 5, 3), (7,)]
 
 
 # ----------------------------------------------------------------------------------------------
@@ -207,12 +205,29 @@ def test_model_free_calculator_equals_keras(x, cin, filters, k, s, pad, units, b
     except ValueError as exc:  # a 'valid' stack that shrinks below the kernel
         assert "kernel_size" in str(exc)
         return
-    model = cx.conv_stack_model(**kw)
+    model = X.conv_stack_model(**kw)
     assert table.total_params == cx.count_params(model) == model.count_params()
     assert table.total_macs == cx.count_macs(model)
     assert table.total_flops == cx.count_flops(model)
     assert table.total_memory == cx.feature_map_memory(model)
     assert table.rows == cx.layer_table(model).rows
+
+
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(size=st.integers(1, 32), cin=st.integers(1, 64), cout=st.integers(1, 64), k=st.integers(1, 5),
+       s=st.integers(1, 3), pad=st.sampled_from(["valid", "same"]), bias=st.booleans(), more=st.integers(1, 16))
+def test_layer_params_and_flops_grow_with_every_channel_count(size, cin, cout, k, s, pad, bias, more):
+    assume(pad == "same" or k <= size)
+    base = cx.conv2d_complexity(size, cin, cout, k, s, pad, bias)
+    for wider in (cx.conv2d_complexity(size, cin + more, cout, k, s, pad, bias),
+                  cx.conv2d_complexity(size, cin, cout + more, k, s, pad, bias)):
+        assert wider.params > base.params and wider.flops > base.flops and wider.macs > base.macs
+    d = cx.dense_complexity(cin, cout, bias)
+    for wider in (cx.dense_complexity(cin + more, cout, bias), cx.dense_complexity(cin, cout + more, bias)):
+        assert wider.params > d.params and wider.flops > d.flops
+    layer = keras.layers.Conv2D(cout, k, strides=s, padding=pad, use_bias=bias)
+    layer.build((None, size, size, cin))
+    assert layer.count_params() == base.params
 
 
 # ----------------------------------------------------------------------------------------------
@@ -236,7 +251,7 @@ def test_model_free_calculator_equals_keras(x, cin, filters, k, s, pad, units, b
     (lambda: cx.conv_stack(32, [8, 8], depth=3), "filters"),
     (lambda: cx.conv_stack(8, 4, kernel_size=3, depth=4, padding="valid"), "kernel_size"),
     (lambda: cx.conv_stack(-8, 4), "input_size"),
-    (lambda: cx.conv_stack_model(8, 4, 9, padding="valid"), "kernel_size"),
+    (lambda: X.conv_stack_model(8, 4, 9, padding="valid"), "kernel_size"),
 ])
 def test_bad_values_raise_value_error_naming_the_argument(call, match):
     with pytest.raises(ValueError, match=match):
@@ -255,7 +270,7 @@ def test_bad_types_raise_type_error_naming_the_argument(call, match):
 
 
 @pytest.mark.parametrize("fn", [cx.count_params, cx.count_macs, cx.count_flops, cx.feature_map_memory,
-                                cx.layer_table, cx.profiler_flops, cx.measure_latency])
+                                cx.layer_table, cx.input_shapes, profiler_flops, X.measure_latency])
 def test_unbuilt_model_raises(fn):
     with pytest.raises(ValueError, match="model must be built"):
         fn(keras.Sequential([L.Dense(3)]))
@@ -274,10 +289,8 @@ def test_unsupported_models_raise_naming_model(make):
 
 
 def test_bad_keyword_values_on_model_functions():
-    model = cx.mlp((4, 4, 1), hidden=(8,))
+    model = X.mlp((4, 4, 1), hidden=(8,))
     with pytest.raises(ValueError, match="bytes_per_element"):
         cx.feature_map_memory(model, bytes_per_element=0)
-    with pytest.raises(ValueError, match="repeats"):
-        cx.measure_latency(model, repeats=0)
-    with pytest.raises(ValueError, match="batch_size"):
-        cx.measure_latency(model, batch_size=0)
+    with pytest.raises(ValueError, match="bytes_per_element"):
+        cx.layer_table(model, bytes_per_element=0)

@@ -1,0 +1,501 @@
+"""Chapter 05 – under-fitting, over-fitting and regularisation: what the chapter runs.
+
+Pure numpy; every expensive result is cached (``course_lib._cache.lru_cache``) and returned
+read-only, so a slider only looks runs up and never retrains. The draw halves are in
+:mod:`course_lib.figures.ch05_fitting`; the comparisons with TensorFlow and with the course's
+printed numbers in :mod:`course_lib.reference.ch05_fitting`.
+
+* Capacity – a 1-D polynomial regression (``sin(pi x)`` plus noise, :func:`course_lib.data.poly_data`)
+  fitted in closed form: :func:`poly_features`, :func:`ridge_fit`, :func:`poly_predict`,
+  :func:`capacity_curve`, :func:`poly_view`, :func:`lambda_curve`, :func:`select_lambda`.
+* The course's dots network, trained on a grid of λ and seeds by the vectorised trainer of
+  :mod:`course_lib.experiments.ch05_dots_runs`: :func:`dots_grid`, :func:`dots_view`,
+  :func:`decision_grid`.
+* Remedies for under- and over-fitting, each demonstrated with a run: :func:`remedies`.
+* L1 against L2: :func:`weight_stats`, :func:`l1_l2_view`, :func:`constraint_geometry`.
+* Early stopping with Keras' rule (``nn.callbacks.early_stopping_epoch``):
+  :func:`early_stopping_runs`, :func:`early_stopping_view`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import SEED, _check
+from .._cache import lru_cache  # functools.lru_cache that names an unhashable argument
+from ..data import dots, noisy_dots, poly_data, target_function
+from ..nn.callbacks import early_stopping_epoch
+from .ch05_dots_runs import MLPRuns, train_mlp
+
+__all__ = [
+    # polynomial capacity
+    "poly_features", "ridge_fit", "poly_predict", "capacity_curve", "poly_view", "lambda_curve", "select_lambda",
+    # the dots network
+    "LAMBDAS", "L1_LAMBDAS", "GRID_SEEDS", "decision_grid", "dots_grid", "dots_view",
+    # remedies, L1 vs L2, early stopping
+    "remedies", "weight_stats", "l1_l2_view", "constraint_geometry",
+    "ES_SEEDS", "early_stopping_runs", "early_stopping_view",
+]
+
+
+def _readonly(*arrays):
+    for a in arrays:
+        if isinstance(a, np.ndarray):
+            a.setflags(write=False)
+
+
+def _mse(y_true, y_pred) -> float:
+    """``mean((y_true - y_pred)**2)`` of two arrays of one shape (no checks: internal)."""
+    return float(np.mean((np.asarray(y_true, dtype=np.float64) - y_pred) ** 2))
+
+
+# --------------------------------------------------------------------------------------
+# 1-D polynomial regression: capacity, under- and over-fitting
+# --------------------------------------------------------------------------------------
+
+
+def poly_features(x, degree: int) -> np.ndarray:
+    """Legendre features ``P_0(x) .. P_degree(x)``, shape ``(len(x), degree + 1)``.
+
+    Legendre polynomials span the same functions as ``1, x, .., x**degree`` but stay well
+    conditioned on ``[-1, 1]``, so a degree-14 fit is still numerically exact.
+    Used by :func:`ridge_fit` (05_fitting § 1 and § 2).
+    """
+    degree = _check.integer(degree, "degree")
+    x = _check.real_array(x, "x")
+    if x.ndim != 1:
+        raise ValueError(f"x must be 1-D, got shape {x.shape}")
+    return np.polynomial.legendre.legvander(x, degree)
+
+
+def ridge_fit(x, y, degree: int, lam: float = 0.0) -> np.ndarray:
+    r"""Coefficients minimising ``mean((Phi c - y)**2) + lam * l2_loss(c)``.
+
+    Solved in closed form: :math:`(\tfrac2n\Phi^\top\Phi + \lambda I)\,c = \tfrac2n\Phi^\top y`;
+    with ``lam = 0`` the least-squares solution (minimum norm when under-determined).
+    Used in 05_fitting § 1, § 2 and the λ exercise.
+    """
+    x = _check.real_array(x, "x")
+    y = _check.real_array(y, "y")
+    if x.ndim != 1 or y.shape != x.shape:
+        raise ValueError(f"y must be 1-D with the shape of x {x.shape}, got {y.shape}")
+    lam = _check.non_negative(lam, "lam")
+    P = poly_features(x, degree)
+    if lam == 0.0:
+        return np.linalg.lstsq(P, y, rcond=None)[0]
+    n = len(x)
+    return np.linalg.solve(2.0 / n * P.T @ P + lam * np.eye(P.shape[1]), 2.0 / n * P.T @ y)
+
+
+def poly_predict(coef, x) -> np.ndarray:
+    """Value of the Legendre series ``coef`` at ``x`` (05_fitting § 1, § 2 and the λ exercise)."""
+    return np.polynomial.legendre.legval(_check.real_array(x, "x"), _check.real_array(coef, "coef"))
+
+
+@lru_cache(maxsize=64)
+def capacity_curve(noise: float = 0.2, n_train: int = 15, lam: float = 0.0, seed: int = SEED,
+                   max_degree: int = 14, n_val: int = 200):
+    """Training and validation MSE of the polynomial fit for every degree ``0..max_degree``.
+
+    Training points: :func:`course_lib.data.poly_data` stream 0; validation points: stream 1
+    (same noise). Used in 05_fitting § 1 (the table under the capacity slider).
+
+    Returns
+    -------
+    dict
+        ``degrees``, ``train_mse``, ``val_mse`` (read-only arrays) and ``best_degree``
+        (lowest validation error).
+    """
+    max_degree = _check.integer(max_degree, "max_degree")
+    n_train, n_val = _check.integer(n_train, "n_train", low=1), _check.integer(n_val, "n_val", low=1)
+    x, y = poly_data(n_train, noise, seed, 0)
+    xv, yv = poly_data(n_val, noise, seed, 1)
+    degrees = np.arange(max_degree + 1)
+    tr, va = np.empty(len(degrees)), np.empty(len(degrees))
+    for d in degrees:
+        c = ridge_fit(x, y, int(d), lam)
+        tr[d], va[d] = _mse(y, poly_predict(c, x)), _mse(yv, poly_predict(c, xv))
+    _readonly(degrees, tr, va)
+    return {"degrees": degrees, "train_mse": tr, "val_mse": va, "best_degree": int(np.argmin(va))}
+
+
+@lru_cache(maxsize=256)
+def poly_view(degree: int = 3, noise: float = 0.2, n_train: int = 15, lam: float = 0.0, seed: int = SEED):
+    """Everything the capacity figure draws for one slider position (05_fitting § 1).
+
+    Returns
+    -------
+    dict
+        ``x``, ``y`` (training points), ``grid``, ``truth``, ``fit`` (the curve of the
+        fitted polynomial on ``grid``), ``degree``, ``train_mse``, ``val_mse`` and the
+        whole :func:`capacity_curve` under ``curve``.
+    """
+    degree = _check.integer(degree, "degree", low=0, high=14)
+    n_train = _check.integer(n_train, "n_train", low=1)
+    x, y = poly_data(n_train, noise, seed, 0)
+    curve = capacity_curve(noise, n_train, lam, seed)
+    grid = np.linspace(-1, 1, 301)
+    fit = poly_predict(ridge_fit(x, y, degree, lam), grid)
+    truth = target_function(grid)
+    _readonly(x, y, grid, fit, truth)
+    return {"x": x, "y": y, "grid": grid, "truth": truth, "fit": fit, "degree": degree, "noise": noise,
+            "train_mse": float(curve["train_mse"][degree]), "val_mse": float(curve["val_mse"][degree]),
+            "curve": curve}
+
+
+@lru_cache(maxsize=16)
+def lambda_curve(degree: int = 12, noise: float = 0.2, n_train: int = 15, seed: int = SEED, n_lams: int = 29):
+    """Training and validation MSE of the degree-``degree`` ridge fit for λ in ``geomspace(1e-6, 10, n_lams)``.
+
+    Used in 05_fitting, the λ exercise.
+
+    Returns
+    -------
+    dict
+        ``lams``, ``train_mse``, ``val_mse`` (read-only) and ``best`` (the λ of lowest validation error).
+    """
+    n_lams = _check.integer(n_lams, "n_lams", low=2)
+    n_train = _check.integer(n_train, "n_train", low=1)
+    x, y = poly_data(n_train, noise, seed, 0)
+    xv, yv = poly_data(200, noise, seed, 1)
+    lams = np.geomspace(1e-6, 10, n_lams)
+    tr, va = np.empty(n_lams), np.empty(n_lams)
+    for i, lam in enumerate(lams):
+        c = ridge_fit(x, y, degree, float(lam))
+        tr[i], va[i] = _mse(y, poly_predict(c, x)), _mse(yv, poly_predict(c, xv))
+    _readonly(lams, tr, va)
+    return {"lams": lams, "train_mse": tr, "val_mse": va, "best": float(lams[np.argmin(va)])}
+
+
+def select_lambda(lams, x_train, y_train, x_val, y_val, degree: int) -> float:
+    """The λ of ``lams`` whose ridge fit (:func:`ridge_fit`) has the lowest validation MSE.
+
+    The first one wins a tie. The reference of 05_fitting's λ exercise.
+    """
+    lams = _check.numbers(lams, "lams", low=0.0)
+    for name, v in (("x_train", x_train), ("y_train", y_train), ("x_val", x_val), ("y_val", y_val)):
+        if _check.real_array(v, name).ndim != 1:
+            raise ValueError(f"{name} must be 1-D, got shape {np.shape(v)}")
+    if np.shape(x_train) != np.shape(y_train) or np.shape(x_val) != np.shape(y_val):
+        raise ValueError(f"x_train and y_train (and x_val and y_val) must have the same shape, got "
+                         f"{np.shape(x_train)}, {np.shape(y_train)}, {np.shape(x_val)}, {np.shape(y_val)}")
+    errors = [_mse(y_val, poly_predict(ridge_fit(x_train, y_train, degree, lam), x_val)) for lam in lams]
+    return float(lams[int(np.argmin(errors))])
+
+
+# --------------------------------------------------------------------------------------
+# the course's dots network on a grid of λ and seeds
+# --------------------------------------------------------------------------------------
+
+#: λ values precomputed for the sliders (the course's 0.03 among them).
+LAMBDAS = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3)
+#: λ values precomputed for the L1-against-L2 slider (λ = 0 would be the same run for both).
+L1_LAMBDAS = (0.001, 0.003, 0.01, 0.03, 0.1)
+#: Seeds of the runs behind the sliders (the first is the notebook's seed).
+GRID_SEEDS = (SEED, SEED + 1, SEED + 2, SEED + 3)
+
+
+def decision_grid(runs: MLPRuns, step: float = 0.1, lim: float = 3.0, epoch: int | None = None):
+    """The course's prediction grid ``np.mgrid[-lim:lim:step, -lim:lim:step]`` and each run's output on it.
+
+    Used by every dots figure of 05_fitting.
+
+    Returns
+    -------
+    xx, yy : ndarray (m, m)
+    probs : ndarray (K, m, m)
+        Network output (the course contours it at 0.5).
+    """
+    if not isinstance(runs, MLPRuns):
+        raise TypeError(f"runs must be the MLPRuns that train_mlp returns, got {type(runs).__name__}")
+    step = _check.positive(step, "step")
+    lim = _check.positive(lim, "lim")
+    xx, yy = np.mgrid[-lim:lim:step, -lim:lim:step]
+    grid = np.c_[xx.ravel(), yy.ravel()]
+    probs = runs.predict(grid, epoch=epoch).reshape((len(runs),) + xx.shape)
+    return xx, yy, probs
+
+
+@lru_cache(maxsize=8)
+def dots_grid(kind: str = "l2", proximal: bool = False, lams: tuple = LAMBDAS, seeds: tuple = GRID_SEEDS) -> MLPRuns:
+    """The course's experiment on the dots for every ``(lam, seed)`` pair, trained once and cached.
+
+    Run ``i * len(seeds) + j`` has ``lams[i]`` and ``seeds[j]``. Course settings: 2 → 11 → 1,
+    lr 0.01, 400 epochs, batch 32. Used in 05_fitting § 2 (more parameters), § 4 and § 5.
+    """
+    kind = _check.choice(kind, "kind", ("l2", "l1"))
+    proximal = _check.flag(proximal, "proximal")
+    lams = _check.numbers(lams, "lams", low=0.0)
+    if isinstance(seeds, (str, bytes)) or not isinstance(seeds, (tuple, list)) or not seeds:
+        raise TypeError(f"seeds must be a non-empty tuple of integers, got {seeds!r}")
+    seeds = _check.integers(seeds, "seeds")
+    x, y = dots()
+    lam = np.repeat(np.asarray(lams, float), len(seeds))
+    seed = np.tile(np.asarray(seeds, np.int64), len(lams))
+    return train_mlp(x, y, lam=lam, seed=seed, kind=kind, proximal=proximal)
+
+
+def _grid_index(lam, seed, lams=LAMBDAS, seeds=GRID_SEEDS) -> int:
+    lam = _check.non_negative(lam, "lam")
+    seed = _check.integer(seed, "seed")
+    matches = [i for i, v in enumerate(lams) if np.isclose(v, lam, rtol=1e-9, atol=1e-12)]
+    if not matches:
+        raise ValueError(f"lam must be one of the precomputed values {lams}, got {lam!r}")
+    if seed not in seeds:
+        raise ValueError(f"seed must be one of the precomputed seeds {seeds}, got {seed!r}")
+    return matches[0] * len(seeds) + seeds.index(seed)
+
+
+@lru_cache(maxsize=64)
+def dots_view(lam: float = 0.03, seed: int = SEED, kind: str = "l2"):
+    """The course's two runs for one slider position: no penalty and penalty ``lam``.
+
+    Read from :func:`dots_grid`; nothing is trained here. Used in 05_fitting § 4 (the λ slider).
+
+    Returns
+    -------
+    dict
+        ``x``, ``y`` (the dots), ``xx``, ``yy``, ``probs`` (2, m, m) (without / with the
+        penalty), ``loss`` (2, epochs), ``accuracy`` (2,), ``lam``, ``kind``, ``weights``.
+    """
+    kind = _check.choice(kind, "kind", ("l2", "l1"))
+    runs = dots_grid(kind)
+    i0, i1 = _grid_index(0.0, seed), _grid_index(lam, seed)
+    x, y = dots()
+    xx, yy, probs = decision_grid(runs)
+    acc = runs.accuracy(x, y)
+    out = {"x": x, "y": y, "xx": xx, "yy": yy, "probs": probs[[i0, i1]], "loss": runs.loss[[i0, i1]],
+           "accuracy": acc[[i0, i1]], "lam": float(lam), "kind": kind,
+           "weights": runs.weights()[[i0, i1]]}
+    _readonly(*[v for v in out.values() if isinstance(v, np.ndarray)])
+    return out
+
+
+# --------------------------------------------------------------------------------------
+# remedies, each shown with a run
+# --------------------------------------------------------------------------------------
+
+
+def _linear_classifier(x, y, features):
+    A = np.c_[np.ones(len(x)), features(x)]
+    c = np.linalg.lstsq(A, y.astype(float), rcond=None)[0]
+    return lambda g: np.c_[np.ones(len(g)), features(g)] @ c
+
+
+def _remedies_dots(seed):
+    """The two under-fitting remedies shown on the dots: more features, more parameters."""
+    x, y = dots()
+    xx, yy = np.mgrid[-3:3:.1, -3:3:.1]
+    g = np.c_[xx.ravel(), yy.ravel()]
+    lin = _linear_classifier(x, y, lambda a: a)
+    sq = _linear_classifier(x, y, lambda a: np.c_[a, a ** 2])
+    acc = [float(((f(x) > 0.5) == y).mean()) for f in (lin, sq)]
+    out = [{"problem": "under-fitting", "remedy": "more features", "before": "features x1, x2",
+            "after": "+ x1², x2²", "metric": "train accuracy", "train": tuple(acc), "val": None,
+            "plot": {"kind": "dots", "x": x, "y": y, "xx": xx, "yy": yy,
+                     "before": lin(g).reshape(xx.shape), "after": sq(g).reshape(xx.shape)}}]
+    small = train_mlp(x, y, hidden=2, seed=seed)
+    runs = dots_grid("l2")
+    i0 = _grid_index(0.0, seed)
+    acc = (float(small.accuracy(x, y)[0]), float(runs.accuracy(x, y)[i0]))
+    _, _, p_small = decision_grid(small)
+    _, _, p_big = decision_grid(runs)
+    out.append({"problem": "under-fitting", "remedy": "more parameters", "before": "2 hidden units",
+                "after": "11 hidden units", "metric": "train accuracy", "train": acc, "val": None,
+                "plot": {"kind": "dots", "x": x, "y": y, "xx": xx, "yy": yy,
+                         "before": p_small[0], "after": p_big[i0]}})
+    return out
+
+
+def _remedy_poly(problem, remedy, before, after, b, a, seed):
+    """One polynomial remedy; ``b``, ``a``: dicts with degree, lam, x, y (the training points used)."""
+    xv, yv = poly_data(200, 0.2, seed, 1)
+    grid = np.linspace(-1, 1, 301)
+    res, curves = [], []
+    for s in (b, a):
+        c = ridge_fit(s["x"], s["y"], s["degree"], s["lam"])
+        res.append((_mse(s["y"], poly_predict(c, s["x"])), _mse(yv, poly_predict(c, xv))))
+        curves.append(poly_predict(c, grid))
+    return {"problem": problem, "remedy": remedy, "before": before, "after": after, "metric": "MSE",
+            "train": (res[0][0], res[1][0]), "val": (res[0][1], res[1][1]),
+            "plot": {"kind": "poly", "grid": grid, "truth": target_function(grid),
+                     "before": curves[0], "after": curves[1], "x_before": b["x"], "y_before": b["y"],
+                     "x_after": a["x"], "y_after": a["y"]}}
+
+
+@lru_cache(maxsize=2)
+def remedies(seed: int = SEED):
+    """The notes' remedies, each trained before and after, on the chapter's two examples.
+
+    Under-fitting (training error high): more features, more parameters, less
+    regularisation. Over-fitting (validation error far above training error): cleaning
+    the data, more data, regularisation, stronger regularisation. Used in 05_fitting § 2.
+
+    Returns
+    -------
+    list of dict
+        One per remedy: ``problem``, ``remedy``, ``before``, ``after`` (what changed),
+        ``metric`` (``"train accuracy"`` or ``"MSE"``), ``train`` and ``val`` as
+        ``(before, after)`` pairs (``val`` is ``None`` for the dots), and what
+        :func:`course_lib.figures.ch05_fitting.draw_remedy` draws under ``plot``.
+    """
+    seed = _check.integer(seed, "seed")
+    out = _remedies_dots(seed)
+    x15, y15 = poly_data(15, 0.2, seed, 0)
+    d = {"x": x15, "y": y15}
+    out.append(_remedy_poly("under-fitting", "less regularisation", "degree 12, λ=10", "degree 12, λ=0.01",
+                            {**d, "degree": 12, "lam": 10.0}, {**d, "degree": 12, "lam": 0.01}, seed))
+    # over-fitting 1: cleaning the data (three mislabelled points)
+    xo, yo = np.r_[x15, [-0.5, 0.1, 0.7]], np.r_[y15, [2.0, -2.0, 2.5]]
+    out.append(_remedy_poly("over-fitting", "cleaning data", "degree 5, 3 outliers", "degree 5, outliers removed",
+                            {"x": xo, "y": yo, "degree": 5, "lam": 0.0}, {**d, "degree": 5, "lam": 0.0}, seed))
+    # over-fitting 2: more data
+    x200, y200 = poly_data(200, 0.2, seed, 2)
+    out.append(_remedy_poly("over-fitting", "more data", "degree 12, 15 points", "degree 12, 200 points",
+                            {**d, "degree": 12, "lam": 0.0}, {"x": x200, "y": y200, "degree": 12, "lam": 0.0}, seed))
+    # over-fitting 3 and 4: regularisation, then a stronger one
+    out.append(_remedy_poly("over-fitting", "regularisation", "degree 12, λ=0", "degree 12, λ=0.01",
+                            {**d, "degree": 12, "lam": 0.0}, {**d, "degree": 12, "lam": 0.01}, seed))
+    out.append(_remedy_poly("over-fitting", "stronger regularisation", "degree 12, λ=1e-4", "degree 12, λ=0.01",
+                            {**d, "degree": 12, "lam": 1e-4}, {**d, "degree": 12, "lam": 0.01}, seed))
+    for r in out:
+        _readonly(*[v for v in r["plot"].values() if isinstance(v, np.ndarray)])
+    return out
+
+
+# --------------------------------------------------------------------------------------
+# L1 against L2
+# --------------------------------------------------------------------------------------
+
+
+def weight_stats(w, tol: float = 1e-3) -> dict:
+    """How sparse a set of weights is: ``total``, ``exact`` zeros and ``near`` zeros (``|w| < tol``).
+
+    Used in 05_fitting § 5.
+    """
+    a = _check.real_array(w, "w").ravel()
+    tol = _check.positive(tol, "tol")
+    return {"total": int(a.size), "exact": int(np.sum(a == 0)), "near": int(np.sum(np.abs(a) < tol))}
+
+
+@lru_cache(maxsize=16)
+def l1_l2_view(lam: float = 0.03, tol: float = 1e-3):
+    """The same network trained with L2, L1 (sub-gradient, as TensorFlow) and L1 (proximal step).
+
+    Uses the runs of :func:`dots_grid` for every seed of ``GRID_SEEDS`` at ``lam`` (one of
+    ``L1_LAMBDAS``). Used in 05_fitting § 5 (the L1/L2 slider).
+
+    Returns
+    -------
+    dict
+        ``names``; ``weights`` (name -> all weights of the seeds, flattened); ``stats``
+        (name -> :func:`weight_stats`); ``accuracy`` (name -> mean training accuracy).
+    """
+    lam, tol = _check.non_negative(lam, "lam"), _check.positive(tol, "tol")
+    x, y = dots()
+    out = {"lam": float(lam), "tol": tol, "names": ("L2", "L1 (SGD)", "L1 (proximal)"),
+           "weights": {}, "stats": {}, "accuracy": {}}
+    for name, kind, prox in (("L2", "l2", False), ("L1 (SGD)", "l1", False), ("L1 (proximal)", "l1", True)):
+        lams = LAMBDAS if kind == "l2" else L1_LAMBDAS
+        runs = dots_grid(kind, prox, lams)
+        idx = [_grid_index(lam, s, lams) for s in GRID_SEEDS]
+        w = runs.weights()[idx].ravel()
+        out["weights"][name] = w
+        out["stats"][name] = weight_stats(w, tol)
+        out["accuracy"][name] = float(runs.accuracy(x, y)[idx].mean())
+    return out
+
+
+@lru_cache(maxsize=64)
+def constraint_geometry(budget: float = 1.0, center: tuple = (1.5, 1.0), n: int = 4001):
+    r"""The geometric picture: a quadratic loss minimised inside an L1 ball and inside an L2 ball.
+
+    Loss :math:`(w - c)^\top A (w - c)` with an elongated ``A``; constraint
+    :math:`|w_1| + |w_2| \le t` (a diamond) or :math:`w_1^2 + w_2^2 \le t^2` (a circle).
+    When ``c`` lies outside the ball, the optimum is where the smallest loss contour
+    touches the ball: usually a corner of the diamond (one weight exactly 0) but a
+    generic point of the circle (both weights non-zero). Used in 05_fitting § 5 (the budget slider).
+
+    Returns
+    -------
+    dict
+        ``W1, W2, Z`` (loss on a grid), ``center``, ``budget``, and for ``"l1"`` and ``"l2"``
+        the ``boundary`` (n, 2), the constrained ``optimum`` (2,) and its ``level``.
+    """
+    budget = _check.positive(budget, "budget")
+    n = _check.integer(n, "n", low=2)
+    try:
+        c = np.asarray(center, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"center must be two finite numbers, got {center!r}") from None
+    if c.shape != (2,) or not np.all(np.isfinite(c)):
+        raise ValueError(f"center must be two finite numbers, got {center!r}")
+    A = np.array([[1.0, 0.45], [0.45, 0.6]])
+
+    def loss(w):
+        d = w - c
+        return np.einsum("...i,ij,...j->...", d, A, d)
+
+    t = np.linspace(0, 2 * np.pi, n)
+    shapes = {"l1": budget * np.c_[np.cos(t), np.sin(t)] / (np.abs(np.cos(t)) + np.abs(np.sin(t)))[:, None],
+              "l2": budget * np.c_[np.cos(t), np.sin(t)]}
+    lim = max(2.5, 1.3 * budget, float(np.abs(c).max()) + 1.0)
+    W1, W2 = np.meshgrid(np.linspace(-lim, lim, 121), np.linspace(-lim, lim, 121))
+    out = {"W1": W1, "W2": W2, "Z": loss(np.stack([W1, W2], -1)), "center": c, "budget": budget}
+    inside = {"l1": np.abs(c).sum() <= budget, "l2": np.hypot(*c) <= budget}
+    for k, b in shapes.items():
+        if k == "l1":  # the four corners are the candidates that matter: include them exactly
+            b = np.r_[b, budget * np.array([[1, 0], [0, 1], [-1, 0], [0, -1]])]
+        opt = c.copy() if inside[k] else b[np.argmin(loss(b))]
+        out[k] = {"boundary": shapes[k], "optimum": opt, "level": float(loss(opt))}
+    return out
+
+
+# --------------------------------------------------------------------------------------
+# early stopping
+# --------------------------------------------------------------------------------------
+
+#: Initialisation seeds of the early-stopping runs (the data's label noise always uses SEED).
+ES_SEEDS = tuple(range(SEED, SEED + 8))
+
+
+@lru_cache(maxsize=2)
+def early_stopping_runs(epochs: int = 1000) -> MLPRuns:
+    """A wide network (2 → 32 → 1, lr 0.02, batch 32) trained long on 40 noisy dots, once per seed
+    of ``ES_SEEDS``; the parameters after every epoch are kept. Used in 05_fitting § 6."""
+    epochs = _check.integer(epochs, "epochs", low=1)
+    (xt, yt), (xv, yv) = noisy_dots()
+    return train_mlp(xt, yt, x_val=xv, y_val=yv, hidden=32, lr=0.02, epochs=epochs, seed=ES_SEEDS, record=True)
+
+
+@lru_cache(maxsize=512)
+def early_stopping_view(patience: int = 20, seed: int = SEED + 1):
+    """What the early-stopping figure draws for one ``patience`` and one run (05_fitting § 6).
+
+    Returns
+    -------
+    dict
+        ``train_mse``, ``val_mse`` (epochs,) of the run, ``all_val`` (every seed's
+        validation curve), ``stopped`` (epoch or None), ``best`` (the restored epoch),
+        ``epochs_run``, the points, and the decision grids ``probs`` (2, m, m) of the
+        restored model and of the model trained to the end, with their validation MSEs
+        ``val_best``, ``val_end``.
+    """
+    patience = _check.integer(patience, "patience")
+    if seed not in ES_SEEDS:
+        raise ValueError(f"seed must be one of the precomputed seeds {ES_SEEDS}, got {seed!r}")
+    runs = early_stopping_runs()
+    k = ES_SEEDS.index(seed)
+    stopped, best = early_stopping_epoch(runs.val_mse[k], patience)
+    last = runs.loss.shape[1] - 1
+    (xt, yt), (xv, yv) = noisy_dots()
+    xx, yy, p_best = decision_grid(runs, epoch=best)  # Keras 3 restores the best epoch in any case
+    _, _, p_end = decision_grid(runs, epoch=last)
+    out = {"train_mse": runs.train_mse[k], "val_mse": runs.val_mse[k], "all_val": runs.val_mse,
+           "stopped": stopped, "best": best, "patience": patience, "seed": seed, "epochs": last + 1,
+           "epochs_run": last + 1 if stopped is None else stopped + 1,
+           "x_train": xt, "y_train": yt, "x_val": xv, "y_val": yv,
+           "xx": xx, "yy": yy, "probs": np.stack([p_best[k], p_end[k]]),
+           "val_best": float(runs.val_mse[k, best]), "val_end": float(runs.val_mse[k, last])}
+    _readonly(*[v for v in out.values() if isinstance(v, np.ndarray)])
+    return out

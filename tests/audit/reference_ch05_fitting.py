@@ -1,0 +1,35 @@
+"""Valid calls for the bad-input audit of ``course_lib.reference.ch05_fitting``."""
+
+import numpy as np  # noqa: F401
+
+from ._common import C, _vector_target, fx, mod  # noqa: F401
+
+MODULE = "reference.ch05_fitting"
+
+
+def _tf(call):
+    """Import TensorFlow before the call is timed (its first import alone can take 20 s on a busy machine)."""
+    import course_lib
+
+    course_lib.import_tf()
+    return call
+
+
+def calls():
+    f = fx()
+    X, y = f["dots_x"], f["dots_y"].astype(float)
+    init = mod("train").init_mlp(2, 3, seed=1, init="normal", bias=0.01)
+    return {
+        "tf_course_loop": lambda: _tf(C(X, y, init, lam=0.1, kind="l2", lr=0.01, epochs=1, batch_size=8,
+                                        dtype="float64")),
+        "ch05_vs_tensorflow": lambda: _tf(C(seed=42, patience=20)),
+        "course_loss_table": lambda: C(seed=42, lam=0.03, every=100),
+        "seed_spread": lambda: C(n_seeds=1, lam=0.03, lr=0.01),
+        "course_spread_rows": lambda: C(n_seeds=1, lrs=(0.01,)),
+    }
+
+
+#: name -> the (argument, change) pairs that must raise: arguments meant to match, changed alone
+MATCHING = {
+    "tf_course_loop": _vector_target("x", "y"),
+}
