@@ -22,7 +22,7 @@ Every optimizer updates numpy arrays in place, as Keras updates its variables::
     opt.apply_gradients([(grad_w, w), (grad_b, b)])   # w and b change in place
 
 ``learning_rate`` is a float or a schedule: any callable of the step (0, 1, 2, ...), such
-as a Keras ``LearningRateSchedule`` or one of ``course_lib.schedules``. Arithmetic happens
+as a Keras ``LearningRateSchedule`` or one of ``course_lib.nn.schedules``. Arithmetic happens
 in each variable's dtype (``float32`` variables are updated in float32, as in Keras: the
 trajectories agree to the last bit or two). For float64 variables Keras rounds the learning
 rate (a float32 variable) and the hyper-parameters it passes through ``ops.cast`` to float32;
@@ -798,7 +798,7 @@ class CourseAdam(_NoEpsilon):
 
 #: Keras-style optimizers by lower-case name (``nag`` is SGD with Nesterov momentum).
 KERAS_NAMES = ("sgd", "sgdm", "nag", "adagrad", "adadelta", "rmsprop", "adam", "amsgrad", "adamw", "nadam")
-#: The course's variants by name, as :func:`course_lib.experiments.ch06_optimizers.iris_optimizers` uses them.
+#: The course's variants by name, as :func:`course_lib.experiments.ch06_practice.iris_optimizers` uses them.
 COURSE_NAMES = ("sgd", "sgdm", "adagrad", "rmsprop", "adam")
 
 
