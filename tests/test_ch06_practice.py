@@ -293,6 +293,16 @@ def test_plateau_and_weight_decay_in_dots_runs():
         P.dots_run("lion", 2)
 
 
+def test_early_stopping_view_applies_the_rule_to_the_record():
+    r = P.dots_run("adam", 120, lr=0.01)
+    v = P.early_stopping_view(r, 20)
+    assert (v["marks"]["stop"], v["marks"]["restored"]) == early_stopping_epoch(r.history["val_loss"], 20)
+    assert P.early_stopping_view(r, 1000)["marks"].keys() == {"restored"}
+    assert "never stops" in P.early_stopping_view(r, 1000)["caption"]
+    with pytest.raises(TypeError, match="run"):
+        P.early_stopping_view("run")
+
+
 def test_ranks_auc_handles_ties_like_roc_auc():
     rng = np.random.default_rng(0)
     y = (rng.random(40) < 0.5).astype(float)

@@ -33,7 +33,7 @@ from ..nn.optimizers import Optimizer
 
 __all__ = ["IRIS_W1_INIT", "IRIS_B1_INIT", "IRIS_NAMES", "iris_initial_weights", "IrisRun", "iris_forward_backward",
            "fit_iris", "iris_optimizers", "iris_restarts", "sparse_problem", "sparse_race", "noisy_dots", "DotsRun",
-           "dots_run", "abs_fit_starts"]
+           "dots_run", "early_stopping_view", "abs_fit_starts"]
 
 
 def _shown(value):
@@ -688,6 +688,25 @@ def _dots_epochs(p, opt, train_set, val_set, epochs, batch_size, lam, plateau):
             z = (np.maximum(xv @ W1 + b1, 0) @ W2 + b2)[:, 0]
             opt.learning_rate = plateau.update(float(np.mean(np.maximum(z, 0) - z * yv + np.log1p(np.exp(-np.abs(z))))))
     return Ws, lrs
+
+
+def early_stopping_view(run, patience=20):
+    """Where ``EarlyStopping(monitor="val_loss", patience=patience, restore_best_weights=True)`` stops
+    on a recorded :class:`DotsRun` (no training: the rule applied to ``run.history["val_loss"]``).
+
+    Returns ``{"run", "marks": {"stop": epoch, "restored": epoch}, "caption"}``. Used by the patience
+    slider of 06b § Tip 10.
+    """
+    if not isinstance(run, DotsRun):
+        raise TypeError(f"run must be a DotsRun (from dots_run), got {type(run).__name__}")
+    patience = _check.integer(patience, "patience", high=100_000)
+    h = run.history
+    stopped, best = _callbacks.early_stopping_epoch(h["val_loss"], patience)
+    marks = {"restored": best} if stopped is None else {"stop": stopped, "restored": best}
+    end = "never stops" if stopped is None else f"stops after epoch {stopped + 1}"
+    caption = (f"patience {patience}: {end}, restores epoch {best + 1} (val loss {h['val_loss'][best]:.3f}, "
+               f"val accuracy {h['val_accuracy'][best]:.3f}, val AUC {h['val_auc'][best]:.3f})")
+    return {"run": run, "marks": marks, "caption": caption}
 
 
 # --------------------------------------------------------------------------------------------
