@@ -62,11 +62,11 @@ def yogurt():
 def iris():
     """The course's iris comparison: five optimizers, 500 epochs each."""
     import course_lib
-    from course_lib.experiments import ch06_optimizers as X
+    from course_lib.experiments import ch06_practice as P
     from course_lib.reference import ch06_optimizers as REF
 
     course_lib.setup()
-    ours_s, ours = _time(lambda: X.iris_optimizers(), repeats=3)
+    ours_s, ours = _time(lambda: P.iris_optimizers(), repeats=3)
     t = time.perf_counter()
     theirs = REF.iris_optimizers_course_tf()
     theirs_s = time.perf_counter() - t

@@ -1,5 +1,5 @@
-"""Chapter 06's experiments, figures and reference: the 2-D races, the course's iris runs in numpy vs
-TensorFlow and the course, the one-table check against Keras."""
+"""Chapter 06a's experiments, figures and reference: the 2-D races, Newton's method, the one-table check
+against Keras, and the helpers the lesson's exercises use."""
 
 
 import matplotlib
@@ -10,11 +10,9 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 import course_lib  # noqa: E402
-from course_lib import data, train  # noqa: E402
 from course_lib.experiments import ch06_optimizers as E  # noqa: E402
 from course_lib.figures import ch06_optimizers as F  # noqa: E402
 from course_lib.nn import optimizers as O  # noqa: E402
-from course_lib.nn.callbacks import early_stopping_epoch  # noqa: E402
 from course_lib.reference import ch06_optimizers as REF  # noqa: E402
 
 tf = course_lib.import_tf()
@@ -100,6 +98,85 @@ def test_tuned_race_momentum_wins_on_the_rotated_quadratic():
     assert sgdm["curve"][0] == pytest.approx(0.5 * x0 @ A @ x0)
 
 
+def test_race_summary_follows_the_race():
+    d = E.race("quadratic", ("SGD", "Adagrad", "NAG"), lr=0.3, lr_adaptive=0.2, momentum=0.8, steps=50)
+    lines = E.race_summary(d)
+    assert lines[0].startswith("quadratic，50 步后") and "NAG" in lines[0]
+    order = [n for n in ("NAG", "SGD", "Adagrad") if n in lines[0]]
+    assert lines[0].index("NAG") < lines[0].index("SGD") < lines[0].index("Adagrad"), order
+    assert "没有" in lines[1] and "比 SGD 低：NAG" in lines[2] and "比 SGD 高：Adagrad" in lines[2]
+    dv = E.race("quadratic", ("SGD", "Adam"), lr=0.6, steps=100)
+    assert "SGD" in E.race_summary(dv)[1]
+    with pytest.raises(TypeError, match="race"):
+        E.race_summary({"x": 1})
+
+
+def test_largest_stable_lr_on_beale_is_smaller_with_momentum():
+    grid = (0.001, 0.005, 0.01, 0.03, 0.05, 0.1)
+    sgd, sgdm = E.largest_stable_lr("beale", "SGD", grid), E.largest_stable_lr("beale", "SGDM", grid)
+    assert sgd is not None and sgdm is not None and sgdm < sgd
+    assert E.race("beale", ("SGD",), **{**E.SURFACES["beale"].preset, "lr": sgd})["diverged"]["SGD"] is False
+
+
+def test_newton_is_exact_on_the_quadratic_and_quadratic_on_rosenbrock():
+    q = E.newton_path("quadratic", 2)
+    np.testing.assert_allclose(q["path"][1], [0.0, 0.0], atol=1e-15)
+    assert q["gap"][1] < 1e-20
+    r = E.newton_path("rosenbrock", 8)
+    assert r["gap"][-1] < 1e-12 and r["gap"][2] > r["gap"][0]  # it jumps out before it converges
+    for name in ("quadratic", "rosenbrock"):  # the Hessians against TensorFlow's
+        s = E.SURFACES[name]
+        for x, y in [(-1.5, 2.0), (0.3, -0.7)]:
+            v = tf.Variable([x, y], dtype=tf.float64)
+            with tf.GradientTape() as outer:
+                with tf.GradientTape() as inner:
+                    f = s.f(v[0], v[1])
+                g = inner.gradient(f, v)
+            np.testing.assert_allclose(s.hess(x, y), outer.jacobian(g, v).numpy(), rtol=1e-12, atol=1e-12)
+    with pytest.raises(ValueError, match="surface"):
+        E.newton_path("saddle")
+
+
+def test_hessian_cost_and_adagrad_slowdown():
+    c = E.hessian_cost(1000, bytes_per_number=8, flops_per_second=1e9)
+    assert c["hessian_bytes"] == 8e6 and c["grad_bytes"] == 8e3
+    assert c["solve_seconds"] == pytest.approx(1e9 / 3 / 1e9)
+    slow = E.adagrad_slowdown(0.4, 100)
+    assert np.all(np.diff(slow["effective_lr"][:, 0]) < 0)
+    assert slow["factor_adagrad"][0] == pytest.approx(slow["factor_sgd"])
+    assert slow["f_adagrad"] > 1e3 * slow["f_sgd"]
+
+
+def test_nadam_momentum_matches_the_optimizer_and_the_paper():
+    mu = E.nadam_momentum(2000)
+    assert mu["keras"][0] == pytest.approx(0.9 * (1 - 0.5 * 0.96))
+    assert mu["dozat"][249] == pytest.approx(0.9 * (1 - 0.5 * 0.96))  # t = 250: the paper's first "unit"
+    assert mu["keras"][199] > 0.899 and mu["dozat"][199] < 0.5
+
+
+def test_tuned_race_surface_reaches_the_saddle_minimum():
+    d = E.tuned_race_surface("saddle", steps=60, n_lrs=5)
+    assert set(d) == {"SGD + momentum", "Adam"} and all(v["final"] < 1e-8 for v in d.values())
+
+
+def test_step_optimizer_drives_a_pure_step_like_the_class():
+    q = E.SURFACES["rosenbrock"]
+    ours = E.trajectory(E.step_optimizer(O.adam_step, 0.1), q.grad, q.x0, 50)
+    np.testing.assert_allclose(ours, E.trajectory(O.Adam(0.1), q.grad, q.x0, 50), rtol=1e-12, atol=1e-12)
+    sgdm = E.trajectory(E.step_optimizer(O.sgd_momentum_step, 0.001, kind="sgdm", momentum=0.9), q.grad, q.x0, 50)
+    np.testing.assert_allclose(sgdm, E.trajectory(O.SGD(0.001, momentum=0.9), q.grad, q.x0, 50), rtol=1e-12)
+
+    def mutating(w, m, v, g, t, learning_rate):
+        w -= learning_rate * g  # changes its input: the optimizer's state must not follow
+        return w, m, v
+
+    x = np.ones(2)
+    E.step_optimizer(mutating, 0.1).apply_gradients([(np.ones(2), x)])
+    np.testing.assert_allclose(x, 0.9)
+    with pytest.raises(ValueError, match="kind"):
+        E.step_optimizer(O.adam_step, 0.1, kind="lion")
+
+
 def test_race_and_trajectory_bad_input():
     with pytest.raises(ValueError, match="steps"):
         E.trajectory(O.SGD(), E.SURFACES["quadratic"].grad, (0, 0), -1)
@@ -116,191 +193,6 @@ def test_race_and_trajectory_bad_input():
 
 
 # ---------------------------------------------------------------------------------------------
-# the course's iris model
-# ---------------------------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def runs():
-    return E.iris_optimizers()
-
-
-def test_shipped_initial_weights_are_what_tensorflow_draws():
-    tf.random.set_seed(116)
-    w1 = tf.random.truncated_normal([4, 3], stddev=0.1, seed=1).numpy()
-    b1 = tf.random.truncated_normal([3], stddev=0.1, seed=1).numpy()
-    np.testing.assert_array_equal(E.IRIS_W1_INIT, w1)
-    np.testing.assert_array_equal(E.IRIS_B1_INIT, b1)
-    assert E.IRIS_W1_INIT.dtype == np.float32
-    w, _ = E.iris_initial_weights()
-    w[0, 0] = 99.0
-    assert E.IRIS_W1_INIT[0, 0] != 99.0  # copies
-
-
-@pytest.mark.parametrize("n", [32, 24, 5])
-def test_gradient_matches_gradient_tape(n):
-    (x, y), _ = data.iris()
-    rng = np.random.default_rng(n)
-    x = x[:n].astype(np.float32)
-    y1 = np.eye(3, dtype=np.float32)[y[:n]]
-    w1 = rng.normal(0, 0.5, (4, 3)).astype(np.float32)
-    b1 = rng.normal(0, 0.5, 3).astype(np.float32)
-    loss, gw, gb = E.iris_forward_backward(x, y1, w1, b1)
-    tw, tb = tf.Variable(w1), tf.Variable(b1)
-    with tf.GradientTape() as tape:
-        tl = tf.reduce_mean(tf.square(y1 - tf.nn.softmax(tf.matmul(x, tw) + tb)))
-    want_w, want_b = tape.gradient(tl, [tw, tb])
-    np.testing.assert_allclose(loss, tl.numpy(), rtol=1e-6)
-    np.testing.assert_allclose(gw, want_w.numpy(), rtol=1e-5, atol=1e-8)
-    np.testing.assert_allclose(gb, want_b.numpy(), rtol=1e-5, atol=1e-8)
-    assert gw.dtype == np.float32
-
-
-def test_final_losses_match_the_course(runs):
-    for name in ("sgd", "sgdm", "adagrad", "adam"):
-        course_loss, course_acc, _ = REF.COURSE_IRIS_RESULTS[name]
-        assert abs(runs[name].final_loss - course_loss) < 1e-5, name
-        assert runs[name].final_acc == course_acc
-        assert runs[name].loss.shape == (500,) and runs[name].test_acc.shape == (500,)
-        assert runs[name].step_loss.shape == (2000,)
-    assert [r.name for r in runs.values()] == ["SGD", "SGDM", "Adagrad", "RMSProp", "Adam"]
-
-
-def test_rmsprop_without_epsilon_ends_in_nan_as_in_the_course(runs):
-    r = runs["rmsprop"]
-    assert np.isnan(r.final_loss)
-    assert r.final_acc == pytest.approx(REF.COURSE_IRIS_RESULTS["rmsprop"][1], abs=1e-4)
-    first_nan = int(np.argmax(np.isnan(r.loss)))
-    assert 300 < first_nan < 500
-    assert np.all(np.isfinite(r.loss[:first_nan]))
-    # IEEE arithmetic (subnormals kept) survives: the NaN comes from TensorFlow's flush-to-zero
-    ieee = E.iris_optimizers(("rmsprop",), flush_to_zero=False)["rmsprop"]
-    assert np.all(np.isfinite(ieee.loss)) and ieee.final_acc == 1.0
-    for name in ("sgd", "adam"):
-        np.testing.assert_array_equal(E.iris_optimizers((name,), flush_to_zero=False)[name].loss, runs[name].loss)
-
-
-def test_numpy_runs_are_deterministic(runs):
-    # Speed is measured by `make bench` (benchmarks/RESULTS.md), not asserted here.
-    again = E.iris_optimizers(("sgd", "adam"))
-    for name in again:
-        np.testing.assert_array_equal(again[name].loss, runs[name].loss)
-
-
-def test_course_tf_loop_agrees_with_numpy_on_a_few_epochs():
-    tf_runs = REF.iris_optimizers_course_tf(epochs=3)
-    np_runs = E.iris_optimizers(epochs=3)
-    for name in tf_runs:
-        a, b = tf_runs[name], np_runs[name]
-        # RMSProp without epsilon divides by sqrt(v): float32 round-off (which differs run to run
-        # with TF's threading) grows fastest there.
-        rtol, atol = (1e-4, 1e-5) if name == "rmsprop" else (1e-5, 1e-6)
-        np.testing.assert_allclose(a.step_loss, b.step_loss, rtol=rtol, err_msg=name)
-        np.testing.assert_allclose(a.loss, b.loss, rtol=rtol, err_msg=name)
-        np.testing.assert_array_equal(a.test_acc, b.test_acc)
-        np.testing.assert_allclose(a.w1, b.w1, rtol=rtol, atol=atol, err_msg=name)
-        np.testing.assert_allclose(a.b1, b.b1, rtol=rtol, atol=atol, err_msg=name)
-        assert a.time_s > 0
-
-
-def test_course_sgdm_run_is_keras_sgd_with_scaled_lr():
-    course = E.fit_iris("sgdm", 50)
-    keras_form = E.fit_iris(O.SGD(0.01, momentum=0.9), 50)
-    np.testing.assert_allclose(course.loss, keras_form.loss, rtol=1e-5)
-
-
-def test_fast_kernel_equals_the_readable_training_loop():
-    """fit_iris's float32 kernel against train.fit driving iris_forward_backward, batch for batch."""
-    (x, y), _ = data.iris()
-    x = x.astype(np.float32)
-    y1 = np.eye(3, dtype=np.float32)[y]
-    for name in ("sgd", "adam", "rmsprop"):
-        w1, b1 = E.iris_initial_weights()
-        params = {"w1": w1, "b1": b1}
-
-        def loss_and_grads(p, xb, yb):
-            loss, gw, gb = E.iris_forward_backward(xb, yb, p["w1"], p["b1"])
-            return loss, {"w1": gw, "b1": gb}
-
-        losses = train.fit(params, loss_and_grads, train.minibatches(x, y1, 32), O.get(name, 0.1, course=True), 20)
-        fast = E.fit_iris(name, 20)
-        np.testing.assert_allclose(params["w1"], fast.w1, rtol=1e-5, atol=1e-6, err_msg=name)
-        np.testing.assert_allclose(params["b1"], fast.b1, rtol=1e-5, atol=1e-6, err_msg=name)
-        np.testing.assert_allclose(losses, fast.step_loss[3::4], rtol=1e-5, err_msg=name)
-
-
-def test_fit_iris_options():
-    base = E.fit_iris("sgd", 30)
-    shuffled = E.fit_iris("sgd", 30, shuffle=True, seed=1)
-    assert not np.array_equal(base.loss, shuffled.loss)
-    np.testing.assert_array_equal(shuffled.loss, E.fit_iris("sgd", 30, shuffle=True, seed=1).loss)
-    small = E.fit_iris("sgd", 30, n_train=32)
-    assert small.info["batches_per_epoch"] == 1 and len(small.step_loss) == 30
-    # switching at epoch 0 is the same as running the second optimizer
-    np.testing.assert_array_equal(E.fit_iris("adam", 20, switch=(0, O.SGD(0.1))).loss, E.fit_iris("sgd", 20).loss)
-    switched = E.fit_iris("adam", 40, switch=(20, O.SGD(0.1)))
-    np.testing.assert_array_equal(switched.loss[:20], E.fit_iris("adam", 20).loss)
-    # a schedule as learning rate
-    decayed = E.fit_iris("sgd", 30, lr=lambda step: 0.1 * 0.5 ** (step // 40))
-    assert decayed.final_loss > base.final_loss
-
-
-def test_early_stopping_stops_and_restores_the_best_weights():
-    r = E.fit_iris("sgd", 500, patience=5, min_delta=1e-3)
-    assert r.stopped_epoch is not None and r.epochs == r.stopped_epoch + 1 < 500
-    assert r.info["best_epoch"] == r.stopped_epoch - 5
-    # the rule is nn.callbacks.EarlyStopping's: the same stop on the recorded losses
-    full = E.fit_iris("sgd", 500)
-    assert early_stopping_epoch(full.loss, 5, 1e-3) == (r.stopped_epoch, r.info["best_epoch"])
-    np.testing.assert_array_equal(full.loss[:r.epochs], r.loss)
-    r2 = E.fit_iris("adam", 500, patience=10, monitor="test_loss")
-    assert r2.epochs <= 500
-    best = r2.info["best_epoch"]
-    np.testing.assert_allclose(r2.test_loss[best], r2.test_loss.min(), rtol=1e-6)
-
-
-def test_restarts_are_reproducible_and_differ():
-    a = E.iris_restarts("sgd", 3, 20, seed=4)
-    b = E.iris_restarts("sgd", 3, 20, seed=4)
-    assert [r.final_loss for r in a] == [r.final_loss for r in b]
-    assert len({r.final_loss for r in a}) == 3
-
-
-def test_bad_input():
-    with pytest.raises(ValueError, match="names"):
-        E.iris_optimizers(("sgd", "lion"))
-    with pytest.raises(ValueError, match="epochs"):
-        E.iris_optimizers(epochs=0)
-    with pytest.raises(ValueError, match="n_train"):
-        E.fit_iris("sgd", 1, n_train=121)
-    with pytest.raises(ValueError, match="batch_size"):
-        E.fit_iris("sgd", 1, batch_size=0)
-    with pytest.raises(ValueError, match="monitor"):
-        E.fit_iris("sgd", 1, patience=1, monitor="acc")
-    with pytest.raises(ValueError, match="optimizer"):
-        E.fit_iris("lion", 1)
-    with pytest.raises(ValueError, match="lr"):
-        E.fit_iris("sgd", 1, lr=-0.1)
-    with pytest.raises(TypeError, match="weights"):
-        E.fit_iris("sgd", 1, weights=np.zeros(15))
-    with pytest.raises(TypeError, match="names"):
-        E.iris_optimizers(names=None)
-    with pytest.raises(TypeError, match="optimizer"):
-        E.fit_iris(3, 1)
-    with pytest.raises(ValueError, match="weights"):
-        E.fit_iris("sgd", 1, weights=(np.zeros((3, 3)), np.zeros(3)))
-    with pytest.raises(ValueError, match="shapes"):
-        E.iris_forward_backward(np.zeros((2, 4)), np.zeros((3, 3)), np.zeros((4, 3)), np.zeros(3))
-    with pytest.raises(ValueError, match="stddev"):
-        E.iris_restarts(stddev=0)
-    with pytest.raises(TypeError, match="flush_to_zero"):
-        E.iris_optimizers(flush_to_zero="yes")
-
-
-def test_public_api_exists():
-    for name in E.__all__:
-        assert hasattr(E, name), name
-
-
-# ---------------------------------------------------------------------------------------------
 # checked against Keras (the chapter's one table); the figures draw
 # ---------------------------------------------------------------------------------------------
 def test_compare_with_keras_table():
@@ -314,18 +206,37 @@ def test_compare_with_keras_table():
         REF.compare_with_keras(2, cases=(("x", "Lion", {}),))
 
 
+def test_keras_path_follows_the_numpy_twin():
+    q = E.SURFACES["quadratic"]
+    import keras
+
+    path = REF.keras_path(keras.optimizers.SGD(0.1, momentum=0.9), q.grad, q.x0, 20)
+    np.testing.assert_allclose(path, E.trajectory(O.SGD(0.1, momentum=0.9), q.grad, q.x0, 20), rtol=1e-5, atol=1e-5)
+    with pytest.raises(TypeError, match="optimizer"):
+        REF.keras_path("sgd", q.grad, q.x0, 2)
+
+
 def test_figures_draw():
     fig, axes = plt.subplots(1, 3)
     F.draw_optimizer_race(E.race("quadratic", ("SGD", "Adam"), steps=10), axes)
+    fig, axes = plt.subplots(2, 4)
+    F.draw_race_panels(E.race("quadratic", ("SGD", "SGDM", "NAG", "Adagrad", "RMSprop", "Adam", "Nadam"), steps=10),
+                       axes)
+    q, r = E.SURFACES["quadratic"], E.SURFACES["rosenbrock"]
+    fig, axes = plt.subplots(1, 3)
+    F.draw_newton({"quadratic": {"surface": q, "newton": E.newton_path("quadratic", 2)["path"],
+                                 "gd": E.trajectory(O.SGD(0.4), q.grad, q.x0, 5), "gd_label": "GD"},
+                   "rosenbrock": {"surface": r, "newton": E.newton_path("rosenbrock", 4)["path"],
+                                  "gd": E.trajectory(O.SGD(0.001), r.grad, r.x0, 5), "gd_label": "GD"}}, axes)
     fig, axes = plt.subplots(1, 2)
-    F.draw_tuned_race(E.tuned_race(dim=3, condition=10.0, steps=5, n_lrs=3), axes)
-    runs = {"sgd": E.fit_iris("sgd", 5, name="SGD"), "adam": E.fit_iris("adam", 5, name="Adam")}
-    fig, axes = plt.subplots(1, 2)
-    F.draw_iris_runs(runs, axes)
+    F.draw_adagrad_slowdown(E.adagrad_slowdown(0.4, 20), axes)
     fig, ax = plt.subplots()
-    F.draw_curves({k: r.loss for k, r in runs.items()}, ax, logy=True)
-    F.draw_step_losses(runs, ax)
-    F.draw_loss_vs_updates(runs, ax)
-    F.draw_restarts(list(runs.values()), ax)
     F.draw_adam_bias({"with": E.adam_effective_step(10)}, ax)
+    F.draw_nadam_momentum(E.nadam_momentum(100), ax)
     plt.close("all")
+
+
+def test_public_api_exists():
+    for module in (E, F, REF):
+        for name in module.__all__:
+            assert hasattr(module, name), name

@@ -31,6 +31,22 @@ CASES = {
     "adam_amsgrad": ("Adam", {"learning_rate": 0.05, "amsgrad": True}),
     "nadam": ("Nadam", {}),
     "nadam_opts": ("Nadam", {"learning_rate": 0.05, "beta_1": 0.8, "beta_2": 0.99, "epsilon": 1e-4}),
+    # Keras' common options: decoupled weight decay, gradient clipping, a moving average of the weights
+    "adamw": ("AdamW", {}),
+    "adamw_opts": ("AdamW", {"learning_rate": 0.05, "weight_decay": 0.2, "amsgrad": True}),
+    "sgd_weight_decay": ("SGD", {"learning_rate": 0.1, "weight_decay": 0.05}),
+    "sgdm_weight_decay_clipnorm": ("SGD", {"learning_rate": 0.05, "momentum": 0.9, "weight_decay": 0.01,
+                                           "clipnorm": 1.0}),
+    "adam_weight_decay": ("Adam", {"learning_rate": 0.05, "weight_decay": 0.1}),
+    "adadelta_weight_decay": ("Adadelta", {"learning_rate": 1.0, "weight_decay": 0.1}),
+    "rmsprop_clipvalue": ("RMSprop", {"learning_rate": 0.01, "clipvalue": 0.5}),
+    "adagrad_global_clipnorm": ("Adagrad", {"learning_rate": 0.1, "global_clipnorm": 1.5}),
+    "nadam_clipnorm": ("Nadam", {"learning_rate": 0.05, "clipnorm": 0.3}),
+    "adam_ema": ("Adam", {"learning_rate": 0.05, "use_ema": True}),
+    "nadam_ema_overwrite": ("Nadam", {"learning_rate": 0.05, "use_ema": True, "ema_momentum": 0.9,
+                                      "ema_overwrite_frequency": 4}),
+    "sgdm_ema_overwrite": ("SGD", {"learning_rate": 0.05, "momentum": 0.9, "use_ema": True,
+                                   "ema_overwrite_frequency": 1}),
 }
 
 STEPS = 15
@@ -96,7 +112,8 @@ def test_trajectory_matches_keras(case, dtype):
     _compare(ours, theirs, *TOL[dtype])
 
 
-@pytest.mark.parametrize("case", ["sgd_momentum", "adagrad_opts", "rmsprop_all", "adam", "nadam", "adadelta_opts"])
+@pytest.mark.parametrize("case", ["sgd_momentum", "adagrad_opts", "rmsprop_all", "adam", "nadam", "adadelta_opts",
+                                  "adamw_opts", "sgd_weight_decay"])
 def test_schedule_learning_rate_matches_keras(case):
     cls, kwargs = CASES[case]
     kwargs = {k: v for k, v in kwargs.items() if k != "learning_rate"}
@@ -105,6 +122,61 @@ def test_schedule_learning_rate_matches_keras(case):
     schedule = keras.optimizers.schedules.ExponentialDecay(0.1, decay_steps=1, decay_rate=0.8)
     theirs = _run_keras(getattr(keras.optimizers, cls)(learning_rate=schedule, **kwargs), init, grads, np.float32)
     _compare(ours, theirs, 2e-5, 2e-6)
+
+
+@pytest.mark.parametrize("case", ["adam_ema", "nadam_ema_overwrite"])
+def test_finalize_variable_values_puts_the_moving_average_in_place_as_keras(case):
+    cls, kwargs = CASES[case]
+    init, grads = _data(np.float32)
+    ours, ws = getattr(O, cls)(**kwargs), [a.copy() for a in init]
+    theirs = getattr(keras.optimizers, cls)(**kwargs)
+    ks = [keras.Variable(a.copy()) for a in init]
+    for g in grads:
+        ours.apply_gradients(zip(g, ws))
+        theirs.apply_gradients(zip([tf.constant(x) for x in g], ks))
+    ours.finalize_variable_values(ws)
+    theirs.finalize_variable_values(ks)
+    for w, k in zip(ws, ks):
+        np.testing.assert_allclose(w, k.numpy(), rtol=2e-5, atol=2e-6)
+
+
+def test_weight_decay_with_sgd_is_an_l2_penalty_and_with_adam_it_is_not():
+    """Loshchilov & Hutter (2019): decoupled decay = L2 for SGD (λ/2·‖w‖² in the loss), not for Adam."""
+    rng = np.random.default_rng(2)
+    A = rng.normal(size=(6, 3))
+    grad = lambda w: A.T @ (A @ w - 1.0)  # noqa: E731  a least-squares loss
+    lam = 0.3
+    paths = {}
+    for label, make, decoupled in [("sgd", lambda wd: O.SGD(0.05, weight_decay=wd), True),
+                                   ("sgd_l2", lambda wd: O.SGD(0.05), False),
+                                   ("adam", lambda wd: O.Adam(0.05, weight_decay=wd), True),
+                                   ("adam_l2", lambda wd: O.Adam(0.05), False)]:
+        w = np.ones(3)
+        opt = make(lam if decoupled else None)
+        for _ in range(50):
+            opt.apply_gradients([(grad(w) + (0.0 if decoupled else lam * w), w)])
+        paths[label] = w
+    np.testing.assert_allclose(paths["sgd"], paths["sgd_l2"], rtol=1e-12)
+    assert np.max(np.abs(paths["adam"] - paths["adam_l2"])) > 1e-2
+
+
+def test_clipping_options():
+    g = np.array([3.0, 4.0])
+    for kwargs, want in [({"clipnorm": 1.0}, [0.6, 0.8]), ({"clipvalue": 3.5}, [3.0, 3.5]),
+                         ({"global_clipnorm": 2.5}, [1.5, 2.0]), ({"clipnorm": 10.0}, [3.0, 4.0])]:
+        w = np.zeros(2)
+        O.SGD(1.0, **kwargs).apply_gradients([(g, w)])
+        np.testing.assert_allclose(-w, want)
+    with pytest.raises(ValueError, match="Only one of clipnorm"):
+        O.SGD(clipnorm=1.0, clipvalue=1.0)
+    with pytest.raises(ValueError, match="weight_decay"):
+        O.AdamW(weight_decay=None)
+    with pytest.raises(ValueError, match="ema_momentum"):
+        O.Adam(use_ema=True, ema_momentum=1.5)
+    with pytest.raises(ValueError, match="var_list"):
+        opt = O.SGD(0.1, use_ema=True)
+        opt.apply_gradients([(g, np.zeros(2))])
+        opt.finalize_variable_values([])
 
 
 def test_keras_schedule_object_is_accepted_and_called_with_the_step():
@@ -129,8 +201,11 @@ def test_state_is_per_variable_and_in_place():
     assert np.all(w < 0) and np.all(b > 0)
     assert len(opt._state) == 2
     assert opt.get_config() == {"learning_rate": 0.1, "beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-7,
-                                "amsgrad": False}
+                                "amsgrad": False, "weight_decay": None, "clipnorm": None, "clipvalue": None,
+                                "global_clipnorm": None, "use_ema": False, "ema_momentum": 0.99,
+                                "ema_overwrite_frequency": None}
     assert repr(O.SGD()) == "SGD(learning_rate=0.01, momentum=0.0, nesterov=False)"
+    assert repr(O.SGD(clipnorm=1.0)) == "SGD(learning_rate=0.01, momentum=0.0, nesterov=False, clipnorm=1.0)"
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
@@ -205,6 +280,17 @@ def test_pure_steps_equal_the_classes():
     np.testing.assert_allclose(nv, ev)
     np.testing.assert_allclose(nw, w - alpha * em / (np.sqrt(ev) + eps))
     np.testing.assert_array_equal(w, w.copy())  # inputs untouched
+    # AdamW: the decay first, then Adam's step
+    wd = 0.1
+    nw, nm, nv = O.adamw_step(w, m, v, g, t, lr, wd, b1, b2, eps)
+    np.testing.assert_allclose(nw, w * (1 - wd * lr) - alpha * em / (np.sqrt(ev) + eps))
+    opt = O.AdamW(lr, weight_decay=wd)
+    w2 = w.copy()
+    opt.iterations = t - 1
+    opt._slots_for(w2)["momentum"][...] = m
+    opt._slots_for(w2)["velocity"][...] = v
+    opt.apply_gradients([(g, w2)])
+    np.testing.assert_allclose(nw, w2)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -312,7 +398,7 @@ def test_bad_types_and_calls():
     with pytest.raises(ValueError, match="learning_rate"):
         O.SGD(lambda step: -1.0).apply_gradients([(np.ones(2), np.ones(2))])
     with pytest.raises(ValueError, match="name"):
-        O.get("adamw")
+        O.get("lion")
     with pytest.raises(ValueError, match="name"):
         O.get("nadam", course=True)
     with pytest.raises(ValueError, match="t must"):
@@ -328,9 +414,10 @@ def test_bad_types_and_calls():
 def test_get_builds_the_named_optimizers():
     assert isinstance(O.get("nag"), O.SGD) and O.get("nag").nesterov and O.get("nag").momentum == 0.9
     assert O.get("amsgrad").amsgrad
+    assert isinstance(O.get("adamw"), O.AdamW) and O.get("adamw").weight_decay == 0.004
     assert O.get("adam", 0.1).learning_rate == 0.1
     assert isinstance(O.get("sgdm", course=True), O.CourseSGDM)
-    assert O.get("sgd", 0.1, course=True).get_config() == {"learning_rate": 0.1, "momentum": 0.0, "nesterov": False}
+    assert repr(O.get("sgd", 0.1, course=True)) == "SGD(learning_rate=0.1, momentum=0.0, nesterov=False)"
 
 
 def test_public_api_exists():

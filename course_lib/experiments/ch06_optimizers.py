@@ -1,35 +1,32 @@
-"""Chapter 06 – optimizers: what the chapter runs.
+"""Chapter 06a – optimizers, the principles: what the lesson runs on 2-D test functions.
 
-Two kinds of experiments, both pure numpy (TensorFlow only in :mod:`course_lib.reference.ch06_optimizers`):
+* :data:`SURFACES` – the chapter's test functions (an ill-conditioned quadratic, Rosenbrock, a
+  saddle, Beale) with gradients (and Hessians where Newton's method is shown);
+  :func:`trajectory` runs one optimizer on one; :func:`race` several from the same start
+  (prefix-cached for sliders), :func:`race_summary` turns a race into the sentences the lesson
+  prints, :func:`largest_stable_lr` scans learning rates.
+* First against second order: :func:`newton_path`, :func:`hessian_cost`.
+* One optimizer explained: :func:`adagrad_slowdown` (why AdaGrad crawls on the quadratic),
+  :func:`adam_effective_step` (what bias correction does), :func:`nadam_momentum` (Keras' and
+  Dozat's momentum schedules).
+* No free lunch: :func:`tuned_race` (each optimizer tuned on a grid, on :func:`rotated_quadratic`)
+  and :func:`tuned_race_surface` (the same on a 2-D surface).
+* :func:`step_optimizer` turns a pure one-step function (an exercise's answer) into an optimizer.
 
-* **2-D test functions** (:data:`SURFACES`) and paths on them: :func:`trajectory` (one
-  optimizer), :func:`race` (several from the same start, prefix-cached for sliders),
-  :func:`tuned_race` (no free lunch: each optimizer tuned on a grid, on
-  :func:`rotated_quadratic`), :func:`adam_effective_step` (what bias correction does).
-* **The course's iris model** (PKU notes, class2 p32–p40: Dense 4→3, softmax, MSE on one-hot
-  labels, batches of 32 in order): :func:`fit_iris` (one run, with the notes' tips as options),
-  :func:`iris_optimizers` (the course's five runs), :func:`iris_restarts` (several random
-  starts), :func:`iris_forward_backward` (the loss and its gradient by hand). The training
-  loop is a fast float32 kernel, tested equal to :func:`course_lib.train.fit`.
-
-The optimizers themselves are :mod:`course_lib.nn.optimizers`.
+The optimizers themselves are :mod:`course_lib.nn.optimizers`; the iris runs and the practical
+tips are :mod:`course_lib.experiments.ch06_practice`.
 """
 
 from __future__ import annotations
 
 import collections
-import copy
 import functools
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from .. import _check
-from .. import data as _data
-from ..nn import callbacks as _callbacks
-from ..nn import optimizers as _opt
 from ..nn.optimizers import (
     SGD,
     Adadelta,
@@ -41,23 +38,14 @@ from ..nn.optimizers import (
     RMSprop,
 )
 
-__all__ = ["adam_effective_step", "Surface", "SURFACES", "trajectory", "RACE_NAMES", "race", "rotated_quadratic",
-           "tuned_race", "IRIS_W1_INIT", "IRIS_B1_INIT", "IRIS_NAMES", "iris_initial_weights", "IrisRun",
-           "iris_forward_backward", "fit_iris", "iris_optimizers", "iris_restarts"]
+__all__ = ["adam_effective_step", "Surface", "SURFACES", "trajectory", "RACE_NAMES", "race", "race_summary",
+           "largest_stable_lr", "newton_path", "hessian_cost", "adagrad_slowdown", "nadam_momentum",
+           "rotated_quadratic", "tuned_race", "tuned_race_surface", "step_optimizer"]
 
 
 def _unit(value, name, *, high_open=True):
     """A number in [0, 1) (or [0, 1] with ``high_open=False``): betas, rho, momentum."""
     return _check.number(value, name, low=0.0, high=1.0, high_open=high_open)
-
-
-def _shown(value):
-    return f"an array of shape {np.shape(value)}" if isinstance(value, np.ndarray) else repr(value)
-
-
-def _learning_rate(value, name):
-    """A number >= 0 or a schedule (a callable of the step)."""
-    return value if callable(value) else _check.non_negative(value, name)
 
 
 def adam_effective_step(steps=100, beta_1=0.9, beta_2=0.999, bias_correction=True):
@@ -90,6 +78,7 @@ class Surface:
     minimum: tuple | None
     formula: str
     preset: dict = field(default_factory=dict)  # race() settings that show the surface well
+    hess: Callable | None = None  # the Hessian (2, 2) at a point, where Newton's method is shown
 
 
 def _quad_f(x, y):
@@ -100,12 +89,20 @@ def _quad_g(x, y):
     return np.array([0.2 * x, 4 * y])
 
 
+def _quad_h(x, y):
+    return np.array([[0.2, 0.0], [0.0, 4.0]])
+
+
 def _rosen_f(x, y):
     return (1 - x) ** 2 + 100 * (y - x ** 2) ** 2
 
 
 def _rosen_g(x, y):
     return np.array([-2 * (1 - x) - 400 * x * (y - x ** 2), 200 * (y - x ** 2)])
+
+
+def _rosen_h(x, y):
+    return np.array([[2 - 400 * (y - x ** 2) + 800 * x ** 2, -400 * x], [-400 * x, 200.0]])
 
 
 def _saddle_f(x, y):
@@ -130,10 +127,10 @@ def _beale_g(x, y):
 SURFACES = {
     "quadratic": Surface("quadratic", _quad_f, _quad_g, (-5.0, -2.0), (-5.5, 1.5), (-2.5, 2.5), (0.0, 0.0),
                          "f = 0.1·x1² + 2·x2²",
-                         dict(lr=0.3, lr_adaptive=0.2, momentum=0.8, steps=50)),
+                         dict(lr=0.3, lr_adaptive=0.2, momentum=0.8, steps=50), _quad_h),
     "rosenbrock": Surface("rosenbrock", _rosen_f, _rosen_g, (-1.5, 2.0), (-2.0, 2.0), (-1.0, 3.0), (1.0, 1.0),
                           "f = (1 − x1)² + 100·(x2 − x1²)²",
-                          dict(lr=0.001, lr_adaptive=0.1, momentum=0.9, steps=200)),
+                          dict(lr=0.001, lr_adaptive=0.1, momentum=0.9, steps=200), _rosen_h),
     "saddle": Surface("saddle", _saddle_f, _saddle_g, (-2.0, 1e-3), (-2.2, 2.2), (-1.6, 1.6), (0.0, 1.0),
                       "f = x1²/2 + x2⁴/4 − x2²/2 (saddle at 0, minima at x2 = ±1)",
                       dict(lr=0.1, lr_adaptive=0.1, momentum=0.9, steps=60)),
@@ -282,6 +279,157 @@ def _race_run(surface, names, lr, lr_adaptive, momentum, beta_1, beta_2, rho, st
                            rho=rho, steps=int(steps))}
 
 
+def race_summary(data) -> list:
+    """The sentences the lesson prints under a race, computed from it (so they hold at any setting).
+
+    ``data`` is a :func:`race` result. Returns lines (Chinese): the ranking by the final
+    ``f − f*`` (lowest first), which runs diverged, which end below and above SGD, and the best
+    and the worst. Used in 06a § The race.
+    """
+    if not isinstance(data, dict) or not {"surface", "losses", "diverged"} <= set(data):
+        raise TypeError("data must be a race() result")
+    s = data["surface"]
+    f_min = s.f(*s.minimum) if s.minimum is not None else 0.0
+    gaps = {n: float(v[-1] - f_min) for n, v in data["losses"].items() if not data["diverged"][n]}
+    ranked = sorted(gaps, key=gaps.get)
+    steps = data["params"]["steps"]
+    lines = [f"{s.name}，{steps} 步后的 f − f*（从低到高）：" + "，".join(f"{n} {gaps[n]:.2g}" for n in ranked)]
+    diverged = [n for n, d in data["diverged"].items() if d]
+    lines.append("发散 (diverged)：" + ("、".join(diverged) if diverged else "没有"))
+    if "SGD" in gaps:
+        better = [n for n in ranked if gaps[n] < gaps["SGD"]]
+        worse = [n for n in ranked if gaps[n] > gaps["SGD"]]
+        lines.append("比 SGD 低：" + ("、".join(better) or "没有") + "；比 SGD 高：" + ("、".join(worse) or "没有"))
+    if len(ranked) >= 2:
+        lines.append(f"最好：{ranked[0]}；最差：{ranked[-1]}（相差 {gaps[ranked[-1]] / max(gaps[ranked[0]], 1e-300):.1e} 倍）")
+    return lines
+
+
+def largest_stable_lr(surface, name, lrs, steps=None):
+    """The largest of ``lrs`` (sorted) for which optimizer ``name`` of :data:`RACE_NAMES` does not
+    diverge on ``surface`` (with every smaller rate stable too), using the surface's preset for the
+    other settings; ``None`` if the smallest already diverges. Used in 06a § The race (Beale).
+
+    ``lrs`` sets ``lr`` for the SGD family and ``lr_adaptive`` for the others.
+    """
+    surface = _check.choice(surface, "surface", tuple(SURFACES))
+    name = _check.choice(name, "name", RACE_NAMES)
+    lrs = sorted(_check.numbers(lrs, "lrs", low=0.0))
+    preset = dict(SURFACES[surface].preset)
+    if steps is not None:
+        preset["steps"] = _check.integer(steps, "steps", low=1, high=100_000)
+    key = "lr" if name in ("SGD", "SGDM", "NAG") else "lr_adaptive"
+    best = None
+    for lr in lrs:
+        if race(surface, (name,), **{**preset, key: lr})["diverged"][name]:
+            break
+        best = lr
+    return best
+
+
+# --------------------------------------------------------------------------------------------
+# first against second order
+# --------------------------------------------------------------------------------------------
+def newton_path(surface="quadratic", steps=10, x0=None):
+    """Newton's method ``x ← x − H(x)⁻¹·∇f(x)`` on a surface with a Hessian; the path ``(steps + 1, 2)``
+    and ``f − f*`` along it. Used in 06a § First and second order.
+    """
+    surface = _check.choice(surface, "surface", tuple(n for n, s in SURFACES.items() if s.hess is not None))
+    s = SURFACES[surface]
+    steps = _check.integer(steps, "steps", high=1000)
+    x = np.array(s.x0 if x0 is None else _check.real_array(x0, "x0"), dtype=np.float64)
+    if x.shape != (2,):
+        raise ValueError(f"x0 must be a point (x1, x2), got shape {x.shape}")
+    path = [x.copy()]
+    for _ in range(steps):
+        x = x - np.linalg.solve(s.hess(*x), s.grad(*x))
+        path.append(x.copy())
+    path = np.array(path)
+    return {"path": path, "gap": s.f(path[:, 0], path[:, 1]) - s.f(*s.minimum)}
+
+
+def hessian_cost(n_params, bytes_per_number=4, flops_per_second=1e11):
+    """What one Newton step costs for a model with ``n_params`` parameters (float32 by default):
+    the gradient's memory ``n·b``, the Hessian's ``n²·b``, and the time to solve ``H·d = g``
+    (a Cholesky factorisation, ``n³/3`` multiply-adds) at ``flops_per_second``.
+
+    Returns a dict of floats: ``grad_bytes``, ``hessian_bytes``, ``solve_flops``, ``solve_seconds``.
+    Used in 06a § First and second order.
+    """
+    n = float(_check.integer(n_params, "n_params", low=1))
+    b = _check.positive(bytes_per_number, "bytes_per_number")
+    rate = _check.positive(flops_per_second, "flops_per_second")
+    flops = n ** 3 / 3.0
+    return {"grad_bytes": n * b, "hessian_bytes": n * n * b, "solve_flops": flops, "solve_seconds": flops / rate}
+
+
+# --------------------------------------------------------------------------------------------
+# one optimizer explained
+# --------------------------------------------------------------------------------------------
+def adagrad_slowdown(lr=0.4, steps=100):
+    """Why AdaGrad crawls on ``f = 0.1·x1² + 2·x2²`` although its axes are the coordinates.
+
+    AdaGrad's step on coordinate i is ``lr/√V_t,i · g_i``: SGD with a per-coordinate rate
+    ``lr/√V_t,i``. V only grows, and it is dominated by the large gradients of the first steps,
+    so the rate keeps falling: x1 shrinks by ``1 − 0.2·lr/√V_t,1`` per step instead of SGD's
+    ``1 − 0.2·lr``. Returns ``effective_lr`` (steps, 2) and the ``factor`` of x1 per step for
+    both, and their final ``f``. Used in 06a § AdaGrad.
+    """
+    lr = _check.positive(lr, "lr")
+    steps = _check.integer(steps, "steps", low=1, high=100_000)
+    s = SURFACES["quadratic"]
+    d = race("quadratic", ("SGD", "Adagrad"), lr=lr, lr_adaptive=lr, steps=steps)
+    g = np.array([s.grad(*x) for x in d["paths"]["Adagrad"][:-1]])
+    with np.errstate(divide="ignore"):
+        eff = lr / np.sqrt(np.cumsum(g ** 2, axis=0))
+    return {"effective_lr": eff, "factor_adagrad": 1 - 0.2 * eff[:, 0], "factor_sgd": 1 - 0.2 * lr,
+            "f_adagrad": float(d["losses"]["Adagrad"][-1]), "f_sgd": float(d["losses"]["SGD"][-1]), "lr": lr}
+
+
+def nadam_momentum(steps=1000, beta_1=0.9):
+    """Nadam's momentum schedule μₜ, t = 1..steps: Keras' ``β₁(1 − ½·0.96ᵗ)`` and Dozat's paper's
+    ``β₁(1 − ½·0.96^(t/250))``. Used in 06a § Nadam."""
+    steps = _check.integer(steps, "steps", low=1, high=10 ** 7)
+    beta_1 = _unit(beta_1, "beta_1")
+    t = np.arange(1, steps + 1, dtype=np.float64)
+    return {"t": t, "keras": beta_1 * (1 - 0.5 * 0.96 ** t), "dozat": beta_1 * (1 - 0.5 * 0.96 ** (t / 250))}
+
+
+class _StepOptimizer(Optimizer):
+    """An optimizer that calls a pure one-step function (see :func:`step_optimizer`)."""
+
+    def __init__(self, fn, learning_rate, kind, hyper):
+        super().__init__(learning_rate)
+        self._fn, self._kind, self._hyper = fn, kind, hyper
+        self._slots = {"m": None} if kind == "sgdm" else {"m": None, "v": None}
+
+    def _update_step(self, g, w, lr, s):
+        if self._kind == "sgdm":
+            new = self._fn(w.copy(), s["m"].copy(), g.copy(), learning_rate=float(lr), **self._hyper)
+            names = ("m",)
+        else:
+            new = self._fn(w.copy(), s["m"].copy(), s["v"].copy(), g.copy(), self.iterations + 1,
+                           learning_rate=float(lr), **self._hyper)
+            names = ("m", "v")
+        w[...] = new[0]
+        for k, v in zip(names, new[1:]):
+            s[k][...] = v
+
+
+def step_optimizer(fn, learning_rate, kind="adam", **hyper):
+    """An :class:`~course_lib.nn.optimizers.Optimizer` that applies ``fn``, a pure one-step function:
+
+    * ``kind="sgdm"``: ``fn(w, m, g, learning_rate=..., **hyper) -> (w, m)``;
+    * ``kind="adam"``: ``fn(w, m, v, g, t, learning_rate=..., **hyper) -> (w, m, v)``, t = 1, 2, ...
+
+    So an exercise's answer can drive a later experiment (06a: your Adam in the race; 06b: your
+    AdamW on the dots). ``fn`` gets copies: it cannot change the optimizer's state by mistake.
+    """
+    fn = _check.function(fn, "fn")
+    kind = _check.choice(kind, "kind", ("sgdm", "adam"))
+    return _StepOptimizer(fn, learning_rate, kind, hyper)
+
+
 # --------------------------------------------------------------------------------------------
 # no free lunch: each optimizer tuned on a grid, on a problem where momentum wins
 # --------------------------------------------------------------------------------------------
@@ -355,350 +503,24 @@ def _tuned_race(dim, condition, steps, seed, n_lrs):
     return {"steps": int(steps), "runs": runs, "dim": dim, "condition": condition}
 
 
-# --------------------------------------------------------------------------------------------
-# the course's iris model (class2 p32–p40)
-# --------------------------------------------------------------------------------------------
-#: ``w1`` the course starts from: ``tf.random.set_seed(116)``, then
-#: ``tf.random.truncated_normal([4, 3], stddev=0.1, seed=1)`` (float32; tests/test_ch06_optimizers.py
-#: draws it with TensorFlow and checks every bit).
-IRIS_W1_INIT = np.array([[0.08249953, -0.0683137, 0.19668601],
-                         [-0.05480815, 0.045705207, 0.1357149],
-                         [0.07750896, -0.16734955, -0.10294553],
-                         [0.15784004, -0.13311003, 0.060453128]], dtype=np.float32)
-#: ``b1``: the next draw, ``tf.random.truncated_normal([3], stddev=0.1, seed=1)``.
-IRIS_B1_INIT = np.array([-0.09194934, -0.123769484, -0.053814966], dtype=np.float32)
+def tuned_race_surface(surface="saddle", steps=60, n_lrs=17):
+    """:func:`tuned_race`'s grids (SGD + momentum against Adam, each tuned over ``logspace(-4, 0)``
+    and its other knob) on a 2-D test function from its start; the best final ``f − f*`` of each.
 
-#: The course's five runs by key, with their display names.
-IRIS_NAMES = {"sgd": "SGD", "sgdm": "SGDM", "adagrad": "Adagrad", "rmsprop": "RMSProp", "adam": "Adam"}
-
-
-def iris_initial_weights():
-    """Copies of the course's initial ``(w1 (4, 3), b1 (3,))``, float32."""
-    return IRIS_W1_INIT.copy(), IRIS_B1_INIT.copy()
-
-
-@dataclass
-class IrisRun:
-    """One training run of the course's iris model.
-
-    Attributes
-    ----------
-    name : str
-    loss : ndarray (epochs,)
-        Epoch loss: the mean of the epoch's batch losses (the course's ``loss_all / 4``).
-    test_acc : ndarray (epochs,)
-        Accuracy on the 30 test flowers after each epoch.
-    test_loss : ndarray (epochs,)
-        MSE on the test flowers after each epoch.
-    step_loss : ndarray (steps,)
-        Every batch's loss, in order.
-    w1, b1 : ndarray
-        Final weights (the best epoch's when early stopping restored them).
-    time_s : float
-        Wall time of the training loop in seconds.
-    stopped_epoch : int or None
-        The epoch early stopping ended the run at (``None``: it ran every epoch).
-    info : dict
-        ``best_epoch`` (early stopping), ``n_train`` and ``batches_per_epoch``.
+    Used in the 06 appendix (does the no-free-lunch verdict turn around on the saddle?).
     """
-
-    name: str
-    loss: np.ndarray
-    test_acc: np.ndarray
-    test_loss: np.ndarray
-    step_loss: np.ndarray
-    w1: np.ndarray
-    b1: np.ndarray
-    time_s: float
-    stopped_epoch: int | None = None
-    info: dict = field(default_factory=dict)
-
-    @property
-    def final_loss(self) -> float:
-        """The last epoch's loss."""
-        return float(self.loss[-1])
-
-    @property
-    def final_acc(self) -> float:
-        """The last epoch's test accuracy."""
-        return float(self.test_acc[-1])
-
-    @property
-    def epochs(self) -> int:
-        return len(self.loss)
-
-
-def _augment(x):
-    """``[x, 1]``: one matrix product gives ``x @ w1 + b1`` with ``W = [[w1], [b1]]``."""
-    x = np.asarray(x, dtype=np.float32)
-    return np.concatenate([x, np.ones((len(x), 1), np.float32)], axis=1)
-
-
-def iris_forward_backward(x, y_onehot, w1, b1):
-    """The course's loss and its gradient, by hand (float32, as the course computes them).
-
-    ``p = softmax(x @ w1 + b1)``, ``L = mean((y − p)²)`` over the batch and the 3 classes.
-    Backward: ``∂L/∂p = 2(p − y)/(3n)``, softmax's Jacobian-vector product
-    ``∂L/∂z = p ⊙ (∂L/∂p − Σ_k p_k ∂L/∂p_k)``, then ``∂L/∂w1 = xᵀ ∂L/∂z`` and
-    ``∂L/∂b1 = Σ_rows ∂L/∂z``. Tests check it against ``tf.GradientTape``; the training
-    loop of :func:`fit_iris` runs the same kernel.
-
-    Returns
-    -------
-    loss : float32, grad_w1 : (4, 3), grad_b1 : (3,)
-    """
-    x = _check.real_array(x, "x").astype(np.float32)
-    y_onehot = _check.real_array(y_onehot, "y_onehot").astype(np.float32)
-    w1, b1 = _check.real_array(w1, "w1"), _check.real_array(b1, "b1")
-    if x.ndim != 2 or y_onehot.shape != (len(x), 3) or np.shape(w1) != (x.shape[1], 3) or np.shape(b1) != (3,):
-        raise ValueError("x (n, 4), y_onehot (n, 3), w1 (4, 3) and b1 (3,) must have matching shapes, got "
-                         f"{x.shape}, {y_onehot.shape}, {np.shape(w1)}, {np.shape(b1)}")
-    W = np.concatenate([np.asarray(w1, np.float32), np.asarray(b1, np.float32)[None]], axis=0)
-    xa = _augment(x)
-    loss, gW = _loss_grad(xa, xa.T.copy(), y_onehot, np.float32(2.0 / y_onehot.size), W)
-    return loss, gW[:-1], gW[-1]
-
-
-_ONES = np.ones((3, 3), dtype=np.float32)  # z @ _ONES puts each row's sum in all 3 columns
-
-
-def _loss_grad(xa, xaT, Y, scale, W):
-    # The hot loop of every iris run: ~10 small numpy calls, row sums done as products with
-    # a matrix of ones (faster than .sum(axis=1, keepdims=True) on (32, 3) arrays).
-    z = xa @ W
-    z -= np.maximum(np.maximum(z[:, :1], z[:, 1:2]), z[:, 2:])
-    np.exp(z, out=z)
-    p = z / (z @ _ONES)
-    d = p - Y
-    dd = d.ravel()
-    loss = (dd @ dd) / np.float32(dd.size)
-    gp = d * scale
-    gz = p * (gp - (gp * p) @ _ONES)
-    return loss, xaT @ gz
-
-
-def _softmax_rows(z):
-    e = np.exp(z - z.max(axis=-1, keepdims=True))
-    return e / e.sum(axis=-1, keepdims=True)
-
-
-def _as_optimizer(value, lr, name):
-    if isinstance(value, Optimizer):
-        return value
-    if isinstance(value, str):
-        if value.lower() not in _opt.COURSE_NAMES:
-            raise ValueError(f"{name} must be one of {_opt.COURSE_NAMES} or an Optimizer, got {value!r}")
-        return _opt.get(value, lr, course=True)
-    raise TypeError(f"{name} must be an optimizer name or a course_lib.nn.optimizers.Optimizer, "
-                    f"got {type(value).__name__}")
-
-
-def _iris_weights(weights):
-    """The starting ``W = [[w1], [b1]]`` (5, 3) float32: the course's, or ``weights = (w1, b1)``."""
-    if weights is None:
-        w1, b1 = iris_initial_weights()
-    else:
-        if not (isinstance(weights, (tuple, list)) and len(weights) == 2):
-            raise TypeError(f"weights must be a pair (w1, b1), got {_shown(weights)}")
-        w1, b1 = _check.real_array(weights[0], "weights"), _check.real_array(weights[1], "weights")
-    if w1.shape != (4, 3) or b1.shape != (3,):
-        raise ValueError(f"weights must be (w1 (4, 3), b1 (3,)), got shapes {w1.shape} and {b1.shape}")
-    return np.concatenate([w1.astype(np.float32), b1.astype(np.float32)[None]], axis=0)
-
-
-def _iris_batches(xa_all, Y_all, batch_size, order=None):
-    """The epoch's batches ``(xa, xaᵀ, Y, 2/size)`` in order (or in ``order``), the last one shorter."""
-    out = []
-    n = len(xa_all)
-    for s in range(0, n, batch_size):
-        idx = slice(s, s + batch_size) if order is None else order[s: s + batch_size]
-        xa = np.ascontiguousarray(xa_all[idx])
-        Y = Y_all[idx]
-        out.append((xa, np.ascontiguousarray(xa.T), Y, np.float32(2.0 / Y.size)))
+    surface = _check.choice(surface, "surface", tuple(SURFACES))
+    steps = _check.integer(steps, "steps", low=1, high=100_000)
+    n_lrs = _check.integer(n_lrs, "n_lrs", low=1, high=1000)
+    s = SURFACES[surface]
+    f_min = s.f(*s.minimum)
+    out = {}
+    for name, (make, knobs, knob_name) in _TUNE_GRIDS.items():
+        best = (np.inf, None, None)
+        for lr in np.logspace(-4, 0, n_lrs):
+            for k in knobs:
+                p = trajectory(make(float(lr), k), s.grad, s.x0, steps, limit=1e3)
+                if len(p) == steps + 1 and s.f(*p[-1]) - f_min < best[0]:
+                    best = (float(s.f(*p[-1]) - f_min), float(lr), k)
+        out[name] = {"final": best[0], "learning_rate": best[1], knob_name: best[2]}
     return out
-
-
-def fit_iris(optimizer="sgd", epochs=500, *, lr=0.1, batch_size=32, shuffle=False, seed=0, weights=None,
-             n_train=120, switch=None, patience=None, monitor="loss", min_delta=0.0, name=None) -> IrisRun:
-    """Train the course's iris model (Dense 4→3, softmax, MSE on one-hot labels) in numpy float32.
-
-    Used in 06b for the course's comparison and for every tip run on iris.
-
-    Parameters
-    ----------
-    optimizer : str or Optimizer
-        A name of the course's rules (``"sgd"``, ``"sgdm"``, ``"adagrad"``, ``"rmsprop"``, ``"adam"``,
-        built with ``lr``) or any :class:`course_lib.nn.optimizers.Optimizer` (used as given, state and all).
-    epochs : int
-        Number of passes over the training set.
-    lr : float or callable
-        Learning rate when ``optimizer`` is a name (a callable is a schedule of the global step).
-    batch_size : int
-        Batches are taken in order, the last one shorter (the course's ``tf.data.batch(32)``).
-    shuffle : bool
-        Reshuffle the training set at the start of every epoch (numpy ``default_rng(seed)``);
-        the course does not.
-    seed : int
-        Seed of the reshuffling.
-    weights : (w1, b1), optional
-        Initial weights; default the course's (:func:`iris_initial_weights`).
-    n_train : int
-        Train on the first ``n_train`` of the 120 training flowers (1..120).
-    switch : (int, Optimizer or str), optional
-        ``(epoch, optimizer)``: continue with another optimizer from that epoch ("Adam first,
-        then SGD").
-    patience : int, optional
-        Early stopping (:class:`course_lib.nn.callbacks.EarlyStopping`): stop once ``monitor`` has
-        not improved by more than ``min_delta`` for ``patience`` epochs, and keep the best epoch's
-        weights (Keras' ``EarlyStopping`` with ``restore_best_weights=True``).
-    monitor : {"loss", "test_loss"}
-        What early stopping watches.
-    min_delta : float
-        Smallest change that counts as an improvement.
-    name : str, optional
-        Label of the run (default: the optimizer's name).
-
-    Returns
-    -------
-    IrisRun
-    """
-    epochs = _check.integer(epochs, "epochs", low=1)
-    batch_size = _check.integer(batch_size, "batch_size", low=1)
-    n_train = _check.integer(n_train, "n_train", low=1, high=120)
-    monitor = _check.choice(monitor, "monitor", ("loss", "test_loss"))
-    stopper = None if patience is None else _callbacks.EarlyStopping(_check.integer(patience, "patience"),
-                                                                     _check.non_negative(min_delta, "min_delta"))
-    shuffle, seed = _check.flag(shuffle, "shuffle"), _check.integer(seed, "seed")
-    if name is not None and not isinstance(name, str):
-        raise TypeError(f"name must be a string or None, got {type(name).__name__}")
-    lr = _learning_rate(lr, "lr")
-    opt = _as_optimizer(optimizer, lr, "optimizer")
-    if switch is not None:
-        if not (isinstance(switch, (tuple, list)) and len(switch) == 2):
-            raise TypeError(f"switch must be a tuple (epoch, optimizer), got {_shown(switch)}")
-        switch = (_check.integer(switch[0], "switch"), _as_optimizer(switch[1], lr, "switch"))
-    label = name or (optimizer if isinstance(optimizer, str) else type(optimizer).__name__)
-    W = _iris_weights(weights)
-    (x_tr, y_tr), (x_te, y_te) = _data.iris()
-    eye = np.eye(3, dtype=np.float32)
-    train = (_augment(x_tr[:n_train]), eye[y_tr[:n_train]])
-    test = (_augment(x_te), eye[y_te], y_te)
-    rng = np.random.default_rng(seed) if shuffle else None
-    return _train_iris(label, opt, W, train, test, epochs, batch_size, rng, switch, stopper, monitor)
-
-
-def _train_iris(label, opt, W, train, test, epochs, batch_size, rng, switch, stopper, monitor):
-    """The training loop of :func:`fit_iris` (a documented hot kernel: every iris run of 06b).
-
-    Updates ``W`` in place through ``opt``; per epoch it records the mean batch loss and the
-    weights, and feeds early stopping; the test metrics of every epoch come after the loop,
-    from the recorded weights in one ``einsum``. Tested equal to :func:`course_lib.train.fit`
-    with :func:`iris_forward_backward`.
-    """
-    xa_all, Y_all = train
-    xa_te, Y_te, y_te = test
-    n_train = len(xa_all)
-    fixed = _iris_batches(xa_all, Y_all, batch_size)
-    n_b = len(fixed)
-    loss = np.empty(epochs)
-    step_loss = np.empty(epochs * n_b, dtype=np.float32)
-    Ws = np.empty((epochs, 5, 3), dtype=np.float32)
-    best_W, stopped = None, None
-    t0 = time.perf_counter()
-    k = 0
-    with np.errstate(all="ignore"):  # RMSProp without epsilon divides 0 by 0, as in the course
-        for epoch in range(epochs):
-            if switch is not None and epoch == switch[0]:
-                opt = switch[1]
-            batches = fixed if rng is None else _iris_batches(xa_all, Y_all, batch_size, rng.permutation(n_train))
-            total = 0.0
-            for xa, xaT, Y, scale in batches:
-                lb, gW = _loss_grad(xa, xaT, Y, scale, W)
-                opt.apply_gradients(((gW, W),))
-                step_loss[k] = lb
-                total += float(lb)
-                k += 1
-            loss[epoch] = total / n_b
-            Ws[epoch] = W
-            if stopper is not None:
-                value = loss[epoch] if monitor == "loss" else _test_loss(xa_te, Y_te, W)
-                if stopper.update(float(value)):
-                    stopped = epoch
-                    break
-                if stopper.best_epoch == epoch:
-                    best_W = W.copy()
-    elapsed = time.perf_counter() - t0
-    n = epoch + 1
-    loss, Ws, step_loss = loss[:n], Ws[:n], step_loss[:k]
-    with np.errstate(all="ignore"):
-        P = _softmax_rows(np.einsum("nf,efc->enc", xa_te, Ws))  # every epoch's test predictions at once
-        test_acc = (P.argmax(axis=2) == y_te).mean(axis=1)
-        test_loss = ((P - Y_te) ** 2).mean(axis=(1, 2))
-    if stopped is not None:
-        W = best_W
-    return IrisRun(label, loss, test_acc, test_loss, step_loss, W[:4].copy(), W[4].copy(), elapsed, stopped,
-                   {"best_epoch": None if stopper is None else stopper.best_epoch, "n_train": n_train,
-                    "batches_per_epoch": n_b})
-
-
-def _test_loss(xa, Y, W):
-    p = _softmax_rows(xa @ W)
-    return float(np.mean((p - Y) ** 2))
-
-
-def _check_names(names):
-    return _check.choices(names, "names", _opt.COURSE_NAMES)
-
-
-def iris_optimizers(names=("sgd", "sgdm", "adagrad", "rmsprop", "adam"), epochs=500, lr=0.1, *,
-                    flush_to_zero=True) -> dict:
-    """The course's iris comparison: each optimizer from the same start, with the course's rules.
-
-    One Dense layer 4→3 with softmax, MSE against one-hot labels, the 120 training flowers in
-    batches of 32 in order, weights from ``tf.random.truncated_normal(stddev=0.1, seed=1)``
-    after ``tf.random.set_seed(116)``, and the course's hand-written updates (see
-    :func:`course_lib.nn.optimizers.get` with ``course=True``): SGD; SGDM ``m = 0.9m + 0.1g``;
-    Adagrad and RMSProp without ε; Adam with bias correction on the global batch count.
-
-    ``flush_to_zero`` (default True) makes the rules without ε treat subnormal numbers as 0,
-    as TensorFlow's CPU kernels do: the course's RMSProp then ends in NaN as the course's did;
-    with ``False`` (IEEE arithmetic, numpy's default) it survives. The other four runs do not
-    depend on it. Used in 06b § The course's comparison.
-
-    Returns
-    -------
-    dict
-        ``name -> IrisRun``, in the order of ``names``.
-    """
-    names = _check_names(names)
-    epochs = _check.integer(epochs, "epochs", low=1)
-    lr = _learning_rate(lr, "lr")
-    _check.flag(flush_to_zero, "flush_to_zero")
-    runs = {}
-    for n in names:
-        extra = {"flush_to_zero": flush_to_zero} if n in ("adagrad", "rmsprop", "adam") else {}
-        runs[n] = fit_iris(_opt.get(n, lr, course=True, **extra), epochs, name=IRIS_NAMES[n])
-    return runs
-
-
-def iris_restarts(optimizer="sgd", n_starts=8, epochs=100, *, lr=0.1, stddev=1.0, seed=0) -> list:
-    """Several random initialisations of the iris model (``w, b ~ N(0, stddev²)``, truncated at 2σ).
-
-    Returns the list of :class:`IrisRun`; the notes' tip is to keep the best (lowest loss).
-    Used in 06b § Several starts.
-    """
-    n_starts = _check.integer(n_starts, "n_starts", low=1)
-    epochs = _check.integer(epochs, "epochs", low=1)
-    stddev = _check.positive(stddev, "stddev")
-    lr = _learning_rate(lr, "lr")
-    _as_optimizer(optimizer, lr, "optimizer")  # checked once, built fresh for every start
-    rng = np.random.default_rng(_check.integer(seed, "seed"))
-    runs = []
-    for i in range(n_starts):
-        w = rng.normal(0.0, stddev, size=15)
-        while np.any(bad := np.abs(w) > 2 * stddev):  # truncated normal, as tf.random.truncated_normal
-            w[bad] = rng.normal(0.0, stddev, size=int(bad.sum()))
-        w = w.astype(np.float32)
-        fresh = copy.deepcopy(optimizer)  # an Optimizer instance must not carry its state from start to start
-        runs.append(fit_iris(fresh, epochs, lr=lr, weights=(w[:12].reshape(4, 3), w[12:]), name=f"start {i}"))
-    return runs

@@ -4,10 +4,13 @@ Two families live here:
 
 * **Keras' optimizers**, same names, argument names and defaults as ``keras.optimizers``:
   :class:`SGD` (with ``momentum`` and ``nesterov``), :class:`Adagrad`, :class:`Adadelta`,
-  :class:`RMSprop`, :class:`Adam` (with ``amsgrad``) and :class:`Nadam`. Their update
-  rules are copied operation for operation from Keras 3's source
+  :class:`RMSprop`, :class:`Adam` (with ``amsgrad``), :class:`AdamW` and :class:`Nadam`, each
+  with Keras' common options: decoupled ``weight_decay``, gradient clipping (``clipnorm``,
+  ``clipvalue``, ``global_clipnorm``) and a moving average of the weights (``use_ema``,
+  ``ema_momentum``, ``ema_overwrite_frequency``, :meth:`Optimizer.finalize_variable_values`).
+  Their update rules are copied operation for operation from Keras 3's source
   (``keras/src/optimizers/*.py``), so a run follows the Keras trajectory step for step to
-  float rounding (``tests/test_optimizers.py`` proves it for every class and option).
+  float rounding (``tests/test_nn_optimizers.py`` proves it for every class and option).
 * **The course's hand-written rules** (the PKU notes' ``class2`` scripts): :class:`CourseSGDM`
   (momentum as an exponential moving average), :class:`CourseAdagrad` and
   :class:`CourseRMSProp` (no epsilon) and :class:`CourseAdam` (no epsilon, bias correction
@@ -19,15 +22,15 @@ Every optimizer updates numpy arrays in place, as Keras updates its variables::
     opt.apply_gradients([(grad_w, w), (grad_b, b)])   # w and b change in place
 
 ``learning_rate`` is a float or a schedule: any callable of the step (0, 1, 2, ...), such
-as a Keras ``LearningRateSchedule`` or one of ``course_lib.schedules``. Arithmetic happens
+as a Keras ``LearningRateSchedule`` or one of ``course_lib.nn.schedules``. Arithmetic happens
 in each variable's dtype (``float32`` variables are updated in float32, as in Keras: the
 trajectories agree to the last bit or two). For float64 variables Keras rounds the learning
 rate (a float32 variable) and the hyper-parameters it passes through ``ops.cast`` to float32;
 we keep them in float64, so float64 runs agree to ~1e-7 relative, or to 1e-12 when the
 hyper-parameters are float32 numbers. (Nadam's constant 0.96 is copied with Keras' rounding.)
 
-Pure one-step functions (:func:`sgd_momentum_step`, :func:`ema_momentum_step`, :func:`adam_step`)
-write one update on arrays without changing them (the exercises' references).
+Pure one-step functions (:func:`sgd_momentum_step`, :func:`ema_momentum_step`, :func:`adam_step`,
+:func:`adamw_step`) write one update on arrays without changing them (the exercises' references).
 """
 
 from __future__ import annotations
@@ -38,9 +41,9 @@ import numpy as np
 
 from .. import _check
 
-__all__ = ["Optimizer", "SGD", "Adagrad", "Adadelta", "RMSprop", "Adam", "Nadam",
+__all__ = ["Optimizer", "SGD", "Adagrad", "Adadelta", "RMSprop", "Adam", "AdamW", "Nadam",
            "CourseSGDM", "CourseAdagrad", "CourseRMSProp", "CourseAdam", "get", "KERAS_NAMES",
-           "COURSE_NAMES", "sgd_momentum_step", "ema_momentum_step", "adam_step"]
+           "COURSE_NAMES", "sgd_momentum_step", "ema_momentum_step", "adam_step", "adamw_step"]
 
 
 def _show(value):
@@ -64,6 +67,10 @@ def _learning_rate(value, name="learning_rate"):
     return value if callable(value) else _check.non_negative(value, name)
 
 
+def _optional(value, name):
+    """``None`` (the option is off) or a number >= 0 (0 is off too, as in Keras)."""
+    return None if value is None else _check.non_negative(value, name)
+
 
 # --------------------------------------------------------------------------------------------
 # the base class: state per variable, a step counter, the learning rate (float or schedule)
@@ -71,12 +78,38 @@ def _learning_rate(value, name="learning_rate"):
 class Optimizer:
     """Base class: keeps per-variable slots and the step counter; subclasses define the rule.
 
+    Every step does what Keras' ``BaseOptimizer.apply`` does, in its order: clip the gradients
+    (at most one of ``clipnorm``, ``clipvalue``, ``global_clipnorm``), apply the decoupled weight
+    decay ``w ← w − w·weight_decay·lr`` to every variable, run the optimizer's own rule with the
+    clipped gradients, update the moving average of the weights (``use_ema``), and count the step.
+
     Parameters
     ----------
     learning_rate : float or callable
         A non-negative number, or a schedule ``step -> learning rate`` called with the
         number of updates made so far (0 for the first), as Keras calls a
         ``LearningRateSchedule`` with ``optimizer.iterations``.
+    weight_decay : float, optional
+        Decoupled weight decay (Loshchilov & Hutter, "Decoupled Weight Decay Regularization",
+        ICLR 2019), scaled by the learning rate as in Keras: before each update
+        ``w ← w − w·weight_decay·lr``. Not the same as an L2 penalty in the loss for adaptive
+        methods: the penalty's gradient is divided by √v, the decay is not.
+    clipnorm : float, optional
+        Each variable's gradient is rescaled so that its L2 norm is at most ``clipnorm``
+        (``tf.clip_by_norm``).
+    clipvalue : float, optional
+        Each gradient element is clipped to ``[-clipvalue, clipvalue]``.
+    global_clipnorm : float, optional
+        All gradients are rescaled together so that their joint L2 norm is at most this
+        (``tf.clip_by_global_norm``; Pascanu, Mikolov & Bengio, ICML 2013).
+    use_ema : bool, default False
+        Keep an exponential moving average of the weights (Polyak averaging):
+        ``avg ← ema_momentum·avg + (1 − ema_momentum)·w`` after each update (``avg = w`` after
+        the first). The weights themselves are replaced by the average every
+        ``ema_overwrite_frequency`` steps, or by :meth:`finalize_variable_values` (what Keras'
+        ``fit`` calls after the last epoch).
+    ema_momentum : float in [0, 1], default 0.99
+    ema_overwrite_frequency : int >= 1, optional
 
     Attributes
     ----------
@@ -86,11 +119,27 @@ class Optimizer:
 
     #: slot name -> name of the attribute holding its initial value (``None``: zeros)
     _slots: dict = {}
+    _base_defaults = {"weight_decay": None, "clipnorm": None, "clipvalue": None, "global_clipnorm": None,
+                      "use_ema": False, "ema_momentum": 0.99, "ema_overwrite_frequency": None}
 
-    def __init__(self, learning_rate):
+    def __init__(self, learning_rate, weight_decay=None, clipnorm=None, clipvalue=None, global_clipnorm=None,
+                 use_ema=False, ema_momentum=0.99, ema_overwrite_frequency=None):
         self.learning_rate = _learning_rate(learning_rate)
+        self.weight_decay = _optional(weight_decay, "weight_decay")
+        self.clipnorm = _optional(clipnorm, "clipnorm")
+        self.clipvalue = _optional(clipvalue, "clipvalue")
+        self.global_clipnorm = _optional(global_clipnorm, "global_clipnorm")
+        if sum(v is not None for v in (clipnorm, clipvalue, global_clipnorm)) > 1:
+            raise ValueError("Only one of clipnorm, clipvalue and global_clipnorm can be set, got "
+                             f"clipnorm={clipnorm!r}, clipvalue={clipvalue!r}, global_clipnorm={global_clipnorm!r}")
+        self.use_ema = _check.flag(use_ema, "use_ema")
+        self.ema_momentum = _check.number(ema_momentum, "ema_momentum", low=0.0, high=1.0)
+        self.ema_overwrite_frequency = (None if ema_overwrite_frequency is None else
+                                        _check.integer(ema_overwrite_frequency, "ema_overwrite_frequency", low=1))
         self.iterations = 0
         self._state = {}  # id(variable) -> (variable, {slot: array})
+        self._averages = []  # [(variable, its moving average)] in the order first seen (use_ema)
+        self._no_decay = {}  # id -> variable, for those exclude_from_weight_decay named
 
     # -- the public API ------------------------------------------------------------------------
     def current_learning_rate(self, step: int | None = None) -> float:
@@ -147,19 +196,97 @@ class Optimizer:
                 raise ValueError(f"grads_and_vars: gradient shape {g.shape} differs from variable shape {v.shape}")
             checked.append((g, v))
         lr = self.current_learning_rate()
-        self._before_step(checked[0][1].dtype)
-        for g, v in checked:
+        grads = self._clip([g for g, _ in checked])
+        variables = [v for _, v in checked]
+        if self.weight_decay is not None:
+            for v in variables:  # Keras: variable.assign_sub(variable * wd * lr), before the update
+                if id(v) not in self._no_decay:
+                    v -= v * v.dtype.type(self.weight_decay) * v.dtype.type(lr)
+        self._before_step(variables[0].dtype)
+        for g, v in zip(grads, variables):
             self._update_step(g, v, v.dtype.type(lr), self._slots_for(v))
+        if self.use_ema:
+            self._update_averages(variables)
         self.iterations += 1
         return self.iterations
 
+    def exclude_from_weight_decay(self, var_list):
+        """Variables that ``weight_decay`` leaves alone (usually the biases), as Keras'
+        ``exclude_from_weight_decay(var_list=...)``; call it before the first step."""
+        if isinstance(var_list, np.ndarray) or not isinstance(var_list, (list, tuple)):
+            raise TypeError(f"var_list must be a list of variables (numpy arrays), got {type(var_list).__name__}")
+        for v in var_list:
+            if not isinstance(v, np.ndarray):
+                raise TypeError(f"var_list must hold numpy arrays, got {type(v).__name__}")
+        self._no_decay = {id(v): v for v in var_list}  # the arrays kept alive: their ids stay theirs
+
+    def finalize_variable_values(self, var_list):
+        """With ``use_ema``, overwrite the variables with their moving averages, in place
+        (Keras' ``finalize_variable_values``; ``fit`` calls it after the last epoch).
+
+        ``var_list`` holds the variables in the order the optimizer first saw them.
+        """
+        if isinstance(var_list, np.ndarray) or not isinstance(var_list, (list, tuple)):
+            raise TypeError(f"var_list must be a list of variables (numpy arrays), got {type(var_list).__name__}")
+        if not self.use_ema:
+            return
+        if len(var_list) != len(self._averages):
+            raise ValueError(f"var_list must hold the {len(self._averages)} variable(s) this optimizer updated, "
+                             f"got {len(var_list)}")
+        for v, (_, avg) in zip(var_list, self._averages):
+            if not isinstance(v, np.ndarray) or v.shape != avg.shape or not v.flags.writeable:
+                raise ValueError(f"var_list must hold writeable arrays shaped as the variables updated "
+                                 f"({avg.shape}), got {_show(v)}")
+        for v, (_, avg) in zip(var_list, self._averages):
+            v[...] = avg
+
     def get_config(self) -> dict:
-        """The constructor's arguments, as Keras' ``get_config`` gives them."""
-        return {"learning_rate": self.learning_rate, **{k: getattr(self, k) for k in self._config}}
+        """The constructor's arguments, as Keras' ``get_config`` gives them (the common options included)."""
+        return {"learning_rate": self.learning_rate, **{k: getattr(self, k) for k in self._config},
+                **{k: getattr(self, k) for k in self._base_defaults}}
 
     def __repr__(self):
-        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
+        """The class with its own arguments, and the common options that differ from their defaults."""
+        own = {"learning_rate": self.learning_rate, **{k: getattr(self, k) for k in self._config}}
+        own.update({k: getattr(self, k) for k, d in self._base_defaults.items()
+                    if getattr(self, k) != d and k not in own})
+        args = ", ".join(f"{k}={v!r}" for k, v in own.items())
         return f"{type(self).__name__}({args})"
+
+    # -- gradient clipping and the moving average (Keras' BaseOptimizer) ------------------------
+    def _clip(self, grads):
+        if self.clipnorm:
+            out = []
+            for g in grads:  # tf.clip_by_norm: g·c / max(‖g‖, c)
+                t = g.dtype.type
+                l2sum = np.sum(np.square(g))
+                l2norm = np.sqrt(l2sum) if l2sum > 0 else l2sum
+                out.append((g * t(self.clipnorm)) / np.maximum(l2norm, t(self.clipnorm)))
+            return out
+        if self.global_clipnorm:
+            t = grads[0].dtype.type
+            with np.errstate(divide="ignore"):
+                norm = np.sqrt(np.sum(np.stack([np.sum(np.square(g)) for g in grads])))
+                c = t(self.global_clipnorm)
+                scale = c * np.minimum(t(1.0) / norm, t(1.0) / c) + (norm - norm)
+            return [g * scale.astype(g.dtype) for g in grads]
+        if self.clipvalue:
+            return [np.clip(g, -g.dtype.type(self.clipvalue), g.dtype.type(self.clipvalue)) for g in grads]
+        return grads
+
+    def _update_averages(self, variables):
+        known = {id(v) for v, _ in self._averages}
+        for v in variables:
+            if id(v) not in known:
+                self._averages.append((v, np.zeros_like(v)))
+        momentum = 0.0 if self.iterations == 0 else self.ema_momentum
+        for v, avg in self._averages:
+            t = v.dtype.type
+            mu = t(momentum)
+            avg[...] = mu * avg + (t(1) - mu) * v
+        if self.ema_overwrite_frequency and (self.iterations + 1) % self.ema_overwrite_frequency == 0:
+            for v, avg in self._averages:
+                v[...] = avg
 
     # -- for subclasses ------------------------------------------------------------------------
     _config: tuple = ()
@@ -204,13 +331,15 @@ class SGD(Optimizer):
     learning_rate : float or callable, default 0.01
     momentum : float in [0, 1], default 0.0
     nesterov : bool, default False
+    **kwargs
+        The common options of :class:`Optimizer` (``weight_decay``, clipping, ``use_ema``...).
     """
 
     _config = ("momentum", "nesterov")
     _slots = {"momentum": None}
 
-    def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False):
-        super().__init__(learning_rate)
+    def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, **kwargs):
+        super().__init__(learning_rate, **kwargs)
         self.momentum = _check.number(momentum, "momentum", low=0.0, high=1.0)
         self.nesterov = _check.flag(nesterov, "nesterov")
 
@@ -246,8 +375,8 @@ class Adagrad(Optimizer):
     _config = ("initial_accumulator_value", "epsilon")
     _slots = {"accumulator": "initial_accumulator_value"}
 
-    def __init__(self, learning_rate=0.001, initial_accumulator_value=0.1, epsilon=1e-7):
-        super().__init__(learning_rate)
+    def __init__(self, learning_rate=0.001, initial_accumulator_value=0.1, epsilon=1e-7, **kwargs):
+        super().__init__(learning_rate, **kwargs)
         self.initial_accumulator_value = _check.non_negative(initial_accumulator_value,
                                                              "initial_accumulator_value")
         self.epsilon = _check.positive(epsilon, "epsilon")
@@ -279,8 +408,8 @@ class Adadelta(Optimizer):
     _config = ("rho", "epsilon")
     _slots = {"accumulated_grad": None, "accumulated_delta_var": None}
 
-    def __init__(self, learning_rate=0.001, rho=0.95, epsilon=1e-7):
-        super().__init__(learning_rate)
+    def __init__(self, learning_rate=0.001, rho=0.95, epsilon=1e-7, **kwargs):
+        super().__init__(learning_rate, **kwargs)
         self.rho = _check.number(rho, "rho", low=0.0, high=1.0, high_open=True)
         self.epsilon = _check.positive(epsilon, "epsilon")
 
@@ -316,8 +445,8 @@ class RMSprop(Optimizer):
     _config = ("rho", "momentum", "epsilon", "centered")
     _slots = {"velocity": None, "momentum_slot": None, "average_gradient": None}
 
-    def __init__(self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7, centered=False):
-        super().__init__(learning_rate)
+    def __init__(self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7, centered=False, **kwargs):
+        super().__init__(learning_rate, **kwargs)
         self.rho = _check.number(rho, "rho", low=0.0, high=1.0, high_open=True)
         self.momentum = _check.number(momentum, "momentum", low=0.0, high=1.0)
         self.epsilon = _check.positive(epsilon, "epsilon")
@@ -366,8 +495,8 @@ class Adam(Optimizer):
     _config = ("beta_1", "beta_2", "epsilon", "amsgrad")
     _slots = {"momentum": None, "velocity": None, "velocity_hat": None}
 
-    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, amsgrad=False):
-        super().__init__(learning_rate)
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, amsgrad=False, **kwargs):
+        super().__init__(learning_rate, **kwargs)
         self.beta_1 = _check.number(beta_1, "beta_1", low=0.0, high=1.0, high_open=True)
         self.beta_2 = _check.number(beta_2, "beta_2", low=0.0, high=1.0, high_open=True)
         self.epsilon = _check.positive(epsilon, "epsilon")
@@ -389,6 +518,35 @@ class Adam(Optimizer):
         w -= (m * alpha) / (np.sqrt(v) + t(self.epsilon))
 
 
+class AdamW(Adam):
+    """Adam with decoupled weight decay (Loshchilov & Hutter, "Decoupled Weight Decay
+    Regularization", ICLR 2019), as ``keras.optimizers.AdamW``: :class:`Adam` with
+    ``weight_decay=0.004`` by default. Each step first shrinks every weight,
+    ``w ← w − w·weight_decay·lr``, then takes Adam's step on the loss gradient alone.
+
+    An L2 penalty ``λ/2·‖w‖²`` in the loss would instead add ``λ·w`` to the gradient, which Adam
+    then divides by √v: weights with large gradients would be decayed less. With plain SGD the
+    two are the same step (``weight_decay = λ``).
+
+    Parameters
+    ----------
+    learning_rate : float or callable, default 0.001
+    weight_decay : float >= 0, default 0.004
+    beta_1, beta_2 : float in [0, 1), defaults 0.9 and 0.999
+    epsilon : float > 0, default 1e-7
+    amsgrad : bool, default False
+    **kwargs
+        The other common options of :class:`Optimizer` (clipping, ``use_ema``...).
+    """
+
+    def __init__(self, learning_rate=0.001, weight_decay=0.004, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
+                 amsgrad=False, **kwargs):
+        if weight_decay is None:
+            raise ValueError("weight_decay must be a float for AdamW, got None")
+        super().__init__(learning_rate, beta_1=beta_1, beta_2=beta_2, epsilon=epsilon, amsgrad=amsgrad,
+                         weight_decay=weight_decay, **kwargs)
+
+
 # Keras' momentum-schedule constant: ``ops.cast(0.96, dtype)`` in update_step goes through a
 # float32 tensor (``ops.power(0.96, ...)`` in the Πμ update does not): for float64 variables the
 # two differ in the 8th digit, and we copy that to follow Keras to the last bit.
@@ -398,8 +556,10 @@ _NADAM_DECAY = float(np.float32(0.96))
 class Nadam(Optimizer):
     """Nadam: Adam with Nesterov momentum (Dozat, 2016), as ``keras.optimizers.Nadam``.
 
-    Keras follows Dozat's paper with its *momentum schedule* μₜ = β₁·(1 − ½·0.96ᵗ)
-    and the product Πμ of all the μ so far (the "momentum cache")::
+    Keras uses a *momentum schedule* μₜ = β₁·(1 − ½·0.96ᵗ) and the product Πμ of all the μ so
+    far (the "momentum cache"). Dozat's paper writes μₜ = β₁·(1 − ½·0.96^(t/250)) (PyTorch's
+    ``momentum_decay=0.004``): Keras' μₜ reaches 0.99·β₁ after about 100 steps, the paper's
+    after about 25 000. The update::
 
         m ← m + (g − m)·(1 − β₁);   v ← v + (g² − v)·(1 − β₂)
         m̂ = μₜ₊₁·m / (1 − Πμ·μₜ₊₁) + (1 − μₜ)·g / (1 − Πμ)
@@ -416,8 +576,8 @@ class Nadam(Optimizer):
     _config = ("beta_1", "beta_2", "epsilon")
     _slots = {"momentum": None, "velocity": None}
 
-    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
-        super().__init__(learning_rate)
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, **kwargs):
+        super().__init__(learning_rate, **kwargs)
         self.beta_1 = _check.number(beta_1, "beta_1", low=0.0, high=1.0, high_open=True)
         self.beta_2 = _check.number(beta_2, "beta_2", low=0.0, high=1.0, high_open=True)
         self.epsilon = _check.positive(epsilon, "epsilon")
@@ -480,8 +640,8 @@ class CourseSGDM(Optimizer):
     _config = ("beta",)
     _slots = {"m": None}
 
-    def __init__(self, learning_rate=0.1, beta=0.9):
-        super().__init__(learning_rate)
+    def __init__(self, learning_rate=0.1, beta=0.9, **kwargs):
+        super().__init__(learning_rate, **kwargs)
         self.beta = _check.number(beta, "beta", low=0.0, high=1.0, high_open=True)
 
     def _update_step(self, g, w, lr, s):
@@ -525,8 +685,8 @@ class CourseAdagrad(_NoEpsilon):
     _config = ("epsilon", "flush_to_zero")
     _slots = {"v": None}
 
-    def __init__(self, learning_rate=0.1, epsilon=0.0, flush_to_zero=False):
-        super().__init__(learning_rate)
+    def __init__(self, learning_rate=0.1, epsilon=0.0, flush_to_zero=False, **kwargs):
+        super().__init__(learning_rate, **kwargs)
         self.epsilon = _check.non_negative(epsilon, "epsilon")
         self.flush_to_zero = _check.flag(flush_to_zero, "flush_to_zero")
 
@@ -562,8 +722,8 @@ class CourseRMSProp(_NoEpsilon):
     _config = ("beta", "epsilon", "flush_to_zero")
     _slots = {"v": None}
 
-    def __init__(self, learning_rate=0.1, beta=0.9, epsilon=0.0, flush_to_zero=False):
-        super().__init__(learning_rate)
+    def __init__(self, learning_rate=0.1, beta=0.9, epsilon=0.0, flush_to_zero=False, **kwargs):
+        super().__init__(learning_rate, **kwargs)
         self.beta = _check.number(beta, "beta", low=0.0, high=1.0, high_open=True)
         self.epsilon = _check.non_negative(epsilon, "epsilon")
         self.flush_to_zero = _check.flag(flush_to_zero, "flush_to_zero")
@@ -606,8 +766,8 @@ class CourseAdam(_NoEpsilon):
     _slots = {"m": None, "v": None}
 
     def __init__(self, learning_rate=0.1, beta_1=0.9, beta_2=0.999, epsilon=0.0, bias_correction=True,
-                 flush_to_zero=False):
-        super().__init__(learning_rate)
+                 flush_to_zero=False, **kwargs):
+        super().__init__(learning_rate, **kwargs)
         self.beta_1 = _check.number(beta_1, "beta_1", low=0.0, high=1.0, high_open=True)
         self.beta_2 = _check.number(beta_2, "beta_2", low=0.0, high=1.0, high_open=True)
         self.epsilon = _check.non_negative(epsilon, "epsilon")
@@ -637,8 +797,8 @@ class CourseAdam(_NoEpsilon):
 
 
 #: Keras-style optimizers by lower-case name (``nag`` is SGD with Nesterov momentum).
-KERAS_NAMES = ("sgd", "sgdm", "nag", "adagrad", "adadelta", "rmsprop", "adam", "amsgrad", "nadam")
-#: The course's variants by name, as :func:`course_lib.experiments.iris_optimizers` uses them.
+KERAS_NAMES = ("sgd", "sgdm", "nag", "adagrad", "adadelta", "rmsprop", "adam", "amsgrad", "adamw", "nadam")
+#: The course's variants by name, as :func:`course_lib.experiments.ch06_practice.iris_optimizers` uses them.
 COURSE_NAMES = ("sgd", "sgdm", "adagrad", "rmsprop", "adam")
 
 
@@ -671,7 +831,7 @@ def get(name: str, learning_rate=None, *, course: bool = False, **kwargs) -> Opt
         return table[key](**lr, **kwargs)
     table = {"sgd": (SGD, {}), "sgdm": (SGD, {"momentum": 0.9}), "nag": (SGD, {"momentum": 0.9, "nesterov": True}),
              "adagrad": (Adagrad, {}), "adadelta": (Adadelta, {}), "rmsprop": (RMSprop, {}), "adam": (Adam, {}),
-             "amsgrad": (Adam, {"amsgrad": True}), "nadam": (Nadam, {})}
+             "amsgrad": (Adam, {"amsgrad": True}), "adamw": (AdamW, {}), "nadam": (Nadam, {})}
     if key not in table:
         raise ValueError(f"name must be one of {KERAS_NAMES}, got {name!r}")
     cls, extra = table[key]
@@ -713,4 +873,23 @@ def adam_step(w, m, v, g, t, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsi
     if np.any(v < 0):
         raise ValueError("v (the moving average of g²) must be >= 0")
     opt._update_step(g, w, opt.current_learning_rate(), {"momentum": m, "velocity": v})
+    return w, m, v
+
+
+def adamw_step(w, m, v, g, t, learning_rate=0.001, weight_decay=0.004, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
+    """Step ``t`` (1, 2, ...) of Keras' AdamW; returns the new ``(w, m, v)`` (inputs untouched).
+
+    ``w ← w − w·weight_decay·lr`` first, then Adam's step (:func:`adam_step`) on ``g``.
+    """
+    if isinstance(t, bool) or not isinstance(t, (int, np.integer)) or t < 1:
+        raise ValueError(f"t must be an integer >= 1, got {t!r}")
+    opt = AdamW(learning_rate, weight_decay=weight_decay, beta_1=beta_1, beta_2=beta_2, epsilon=epsilon)
+    opt.iterations = int(t) - 1
+    w, m, v, g = _array(w, "w"), _array(m, "m"), _array(v, "v"), _array(g, "g")
+    _same_shapes(w=w, m=m, v=v, g=g)
+    if np.any(v < 0):
+        raise ValueError("v (the moving average of g²) must be >= 0")
+    lr = opt.current_learning_rate()
+    w -= w * opt.weight_decay * lr
+    opt._update_step(g, w, lr, {"momentum": m, "velocity": v})
     return w, m, v

@@ -18,10 +18,10 @@ import numpy as np
 
 from .. import _check
 from .. import data as _data
-from ..experiments import ch06_optimizers as _x
+from ..experiments import ch06_practice as _x
 from ..nn import optimizers as _opt
 
-__all__ = ["KERAS_CASES", "compare_with_keras", "ch06_vs_tensorflow", "COURSE_IRIS_RESULTS",
+__all__ = ["KERAS_CASES", "KERAS_OPTION_CASES", "compare_with_keras", "ch06_vs_tensorflow", "keras_path", "COURSE_IRIS_RESULTS",
            "iris_optimizers_course_tf"]
 
 #: One run per class and option, as ``(label, class name, kwargs)``, for :func:`compare_with_keras`.
@@ -39,12 +39,27 @@ KERAS_CASES = (
 )
 
 
+#: Keras' common options, one run each: decoupled weight decay (and AdamW), gradient clipping, the
+#: moving average of the weights. For :func:`compare_with_keras` (the 06 appendix).
+KERAS_OPTION_CASES = (
+    ("AdamW (weight_decay 0.004)", "AdamW", {"learning_rate": 0.05}),
+    ("AdamW weight_decay 0.2 amsgrad", "AdamW", {"learning_rate": 0.05, "weight_decay": 0.2, "amsgrad": True}),
+    ("SGD weight_decay", "SGD", {"learning_rate": 0.1, "weight_decay": 0.05}),
+    ("SGD momentum clipnorm", "SGD", {"learning_rate": 0.05, "momentum": 0.9, "clipnorm": 1.0}),
+    ("RMSprop clipvalue", "RMSprop", {"learning_rate": 0.01, "clipvalue": 0.5}),
+    ("Adagrad global_clipnorm", "Adagrad", {"learning_rate": 0.1, "global_clipnorm": 1.5}),
+    ("Adam use_ema", "Adam", {"learning_rate": 0.05, "use_ema": True}),
+    ("Nadam use_ema overwrite every 4", "Nadam", {"learning_rate": 0.05, "use_ema": True, "ema_momentum": 0.9,
+                                                  "ema_overwrite_frequency": 4}),
+)
+
+
 def compare_with_keras(steps=20, seed=0, cases=None):
     """Run each case with ours and with ``keras.optimizers`` on the same float32 variables and
     gradients; return ``[(label, max |w_ours − w_keras|, max |w|)]`` over all steps and variables.
 
-    ``cases`` defaults to :data:`KERAS_CASES`. Imports TensorFlow. Used in the 06 appendix
-    (every case) and, through :func:`ch06_vs_tensorflow`, in 06a's one table.
+    ``cases`` defaults to :data:`KERAS_CASES` (also :data:`KERAS_OPTION_CASES`). Imports TensorFlow.
+    Used in the 06 appendix (every case) and, through :func:`ch06_vs_tensorflow`, in 06a's one table.
     """
     from .. import import_tf
 
@@ -90,6 +105,35 @@ def ch06_vs_tensorflow(steps=10, seed=0):
     table: every Keras optimizer of the chapter, ``steps`` updates on the same float32 variables.
     Used in 06a § Checked against Keras."""
     return compare_with_keras(steps, seed)
+
+
+def keras_path(optimizer, grad, x0, steps):
+    """A Keras optimizer's path: ``optimizer.apply_gradients`` on a float32 ``tf.Variable`` started
+    at ``x0``, the gradient ``grad(*x)`` computed in numpy at each step; returns ``(steps + 1, d)``.
+
+    Used in 06a's Keras exercise (a custom optimizer against its numpy twin). Imports TensorFlow.
+    """
+    from .. import import_tf
+
+    grad = _check.function(grad, "grad")
+    steps = _check.integer(steps, "steps", high=100_000)
+    x0 = np.asarray(_check.real_array(x0, "x0"), dtype=np.float32).ravel()
+    if not hasattr(optimizer, "apply_gradients"):
+        raise TypeError(f"optimizer must be a Keras optimizer, got {type(optimizer).__name__}")
+    try:
+        g0 = np.asarray(grad(*x0.astype(np.float64)), dtype=np.float64)
+    except TypeError as exc:
+        raise TypeError(f"grad(*x0) failed ({exc}); x0 must have one coordinate per argument of grad") from None
+    if g0.shape != x0.shape:
+        raise ValueError(f"grad must return one number per coordinate of x0 (shape {x0.shape}), got shape {g0.shape}")
+    tf = import_tf()
+    v = tf.Variable(x0)
+    path = [v.numpy().copy()]
+    for _ in range(steps):
+        g = np.asarray(grad(*v.numpy().astype(np.float64)), dtype=np.float32)
+        optimizer.apply_gradients([(tf.constant(g), v)])
+        path.append(v.numpy().copy())
+    return np.array(path, dtype=np.float64)
 
 
 #: What the course reports: final loss, test accuracy, and the three students' total times in

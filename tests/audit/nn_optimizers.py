@@ -16,12 +16,15 @@ def calls():
 
     out = {
         "Optimizer": lambda: C(0.1),
-        "SGD": lambda: C(learning_rate=0.1, momentum=0.9, nesterov=True),
+        "SGD": lambda: C(learning_rate=0.1, momentum=0.9, nesterov=True, weight_decay=0.01, clipnorm=1.0,
+                         use_ema=True, ema_momentum=0.9, ema_overwrite_frequency=2),
         "Adagrad": lambda: C(learning_rate=0.1, initial_accumulator_value=0.1, epsilon=1e-7),
         "Adadelta": lambda: C(learning_rate=1.0, rho=0.95, epsilon=1e-7),
         "RMSprop": lambda: C(learning_rate=0.01, rho=0.9, momentum=0.5, epsilon=1e-7, centered=True),
         "Adam": lambda: C(learning_rate=0.01, beta_1=0.9, beta_2=0.999, epsilon=1e-7, amsgrad=True),
-        "Nadam": lambda: C(learning_rate=0.01, beta_1=0.9, beta_2=0.999, epsilon=1e-7),
+        "Nadam": lambda: C(learning_rate=0.01, beta_1=0.9, beta_2=0.999, epsilon=1e-7, global_clipnorm=1.0),
+        "AdamW": lambda: C(learning_rate=0.01, weight_decay=0.004, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
+                           amsgrad=False, clipvalue=0.5),
         "CourseSGDM": lambda: C(learning_rate=0.1, beta=0.9),
         "CourseAdagrad": lambda: C(learning_rate=0.1, epsilon=0.0, flush_to_zero=True),
         "CourseRMSProp": lambda: C(learning_rate=0.1, beta=0.9, epsilon=0.0, flush_to_zero=True),
@@ -33,8 +36,18 @@ def calls():
         "sgd_momentum_step": lambda: C(w, m, g, learning_rate=0.01, momentum=0.9, nesterov=False),
         "ema_momentum_step": lambda: C(w, m, g, learning_rate=0.1, beta=0.9),
         "adam_step": lambda: C(w, m, m ** 2, g, 1, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7),
+        "adamw_step": lambda: C(w, m, m ** 2, g, 1, learning_rate=0.001, weight_decay=0.004, beta_1=0.9,
+                                beta_2=0.999, epsilon=1e-7),
+        "Optimizer.finalize_variable_values": lambda: M(_stepped, "finalize_variable_values", [np.ones(2)]),
+        "Optimizer.exclude_from_weight_decay": lambda: M(lambda: O.SGD(0.1, weight_decay=0.1),
+                                                         "exclude_from_weight_decay", [np.ones(2)]),
     }
-    for name in ("SGD", "Adagrad", "Adadelta", "RMSprop", "Adam", "Nadam", "CourseSGDM", "CourseAdagrad",
+    def _stepped():
+        opt = O.Adam(0.1, use_ema=True)
+        opt.apply_gradients([(np.ones(2), np.zeros(2))])
+        return opt
+
+    for name in ("SGD", "Adagrad", "Adadelta", "RMSprop", "Adam", "AdamW", "Nadam", "CourseSGDM", "CourseAdagrad",
                  "CourseRMSProp", "CourseAdam"):
         out[f"{name}.apply_gradients"] = step(lambda n=name: getattr(O, n)(0.01))
     return out
@@ -45,4 +58,5 @@ MATCHING = {
     "sgd_momentum_step": _each(("w", "m", "g")),
     "ema_momentum_step": _each(("w", "m", "g")),
     "adam_step": _each(("w", "m", "v", "g")),
+    "adamw_step": _each(("w", "m", "v", "g")),
 }

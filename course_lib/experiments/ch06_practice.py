@@ -1,0 +1,772 @@
+"""Chapter 06b – optimizers in practice: what the practice lesson runs.
+
+* **The course's iris model** (PKU notes, class2 p32–p40: Dense 4→3, softmax, MSE on one-hot
+  labels, batches of 32 in order): :func:`fit_iris` (one run, with the notes' tips as options:
+  reshuffling, a class-sorted training set, early stopping, switching optimizer, a subset),
+  :func:`iris_optimizers` (the course's five runs), :func:`iris_restarts` (random starts),
+  :func:`iris_forward_backward` (the loss and its gradient by hand). The training loop is a
+  fast float32 kernel, tested equal to :func:`course_lib.train.fit`.
+* **Sparse features** (tip 3): :func:`sparse_problem`, :func:`sparse_race`.
+* **A run watched on validation data** (tips 1, 8, 9, 10 and weight decay): :func:`noisy_dots`,
+  :func:`dots_run` (a 2 → 32 → 1 ReLU network with a binary cross-entropy, its loss, accuracy
+  and AUC on both sets after every epoch; optional reduce-on-plateau, L2 penalty).
+* **Local minima** (tip 11): :func:`abs_fit_starts` (a two-unit ReLU network fitting |x| from
+  many starts, and the convex problem of its output layer alone).
+
+The optimizers are :mod:`course_lib.nn.optimizers`; the callbacks :mod:`course_lib.nn.callbacks`.
+"""
+
+from __future__ import annotations
+
+import copy
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .. import SEED, _check
+from .. import data as _data
+from ..nn import callbacks as _callbacks
+from ..nn import metrics as _metrics
+from ..nn import optimizers as _opt
+from ..nn.optimizers import Optimizer
+
+__all__ = ["IRIS_W1_INIT", "IRIS_B1_INIT", "IRIS_NAMES", "iris_initial_weights", "IrisRun", "iris_forward_backward",
+           "fit_iris", "iris_optimizers", "iris_restarts", "sparse_problem", "sparse_race", "noisy_dots", "DotsRun",
+           "dots_run", "early_stopping_view", "abs_fit_starts"]
+
+
+def _shown(value):
+    return f"an array of shape {np.shape(value)}" if isinstance(value, np.ndarray) else repr(value)
+
+
+def _learning_rate(value, name):
+    """A number >= 0 or a schedule (a callable of the step)."""
+    return value if callable(value) else _check.non_negative(value, name)
+
+
+# --------------------------------------------------------------------------------------------
+# the course's iris model (class2 p32–p40)
+# --------------------------------------------------------------------------------------------
+#: ``w1`` the course starts from: ``tf.random.set_seed(116)``, then
+#: ``tf.random.truncated_normal([4, 3], stddev=0.1, seed=1)`` (float32; tests/test_ch06_optimizers.py
+#: draws it with TensorFlow and checks every bit).
+IRIS_W1_INIT = np.array([[0.08249953, -0.0683137, 0.19668601],
+                         [-0.05480815, 0.045705207, 0.1357149],
+                         [0.07750896, -0.16734955, -0.10294553],
+                         [0.15784004, -0.13311003, 0.060453128]], dtype=np.float32)
+#: ``b1``: the next draw, ``tf.random.truncated_normal([3], stddev=0.1, seed=1)``.
+IRIS_B1_INIT = np.array([-0.09194934, -0.123769484, -0.053814966], dtype=np.float32)
+
+#: The course's five runs by key, with their display names.
+IRIS_NAMES = {"sgd": "SGD", "sgdm": "SGDM", "adagrad": "Adagrad", "rmsprop": "RMSProp", "adam": "Adam"}
+
+
+def iris_initial_weights():
+    """Copies of the course's initial ``(w1 (4, 3), b1 (3,))``, float32."""
+    return IRIS_W1_INIT.copy(), IRIS_B1_INIT.copy()
+
+
+@dataclass
+class IrisRun:
+    """One training run of the course's iris model.
+
+    Attributes
+    ----------
+    name : str
+    loss : ndarray (epochs,)
+        Epoch loss: the mean of the epoch's batch losses (the course's ``loss_all / 4``).
+    test_acc : ndarray (epochs,)
+        Accuracy on the 30 test flowers after each epoch.
+    test_loss : ndarray (epochs,)
+        MSE on the test flowers after each epoch.
+    step_loss : ndarray (steps,)
+        Every batch's loss, in order.
+    w1, b1 : ndarray
+        Final weights (the best epoch's when early stopping restored them).
+    time_s : float
+        Wall time of the training loop in seconds.
+    stopped_epoch : int or None
+        The epoch early stopping ended the run at (``None``: it ran every epoch).
+    info : dict
+        ``best_epoch`` (early stopping), ``n_train`` and ``batches_per_epoch``.
+    """
+
+    name: str
+    loss: np.ndarray
+    test_acc: np.ndarray
+    test_loss: np.ndarray
+    step_loss: np.ndarray
+    w1: np.ndarray
+    b1: np.ndarray
+    time_s: float
+    stopped_epoch: int | None = None
+    info: dict = field(default_factory=dict)
+
+    @property
+    def final_loss(self) -> float:
+        """The last epoch's loss."""
+        return float(self.loss[-1])
+
+    @property
+    def final_acc(self) -> float:
+        """The last epoch's test accuracy."""
+        return float(self.test_acc[-1])
+
+    @property
+    def epochs(self) -> int:
+        return len(self.loss)
+
+
+def _augment(x):
+    """``[x, 1]``: one matrix product gives ``x @ w1 + b1`` with ``W = [[w1], [b1]]``."""
+    x = np.asarray(x, dtype=np.float32)
+    return np.concatenate([x, np.ones((len(x), 1), np.float32)], axis=1)
+
+
+def iris_forward_backward(x, y_onehot, w1, b1):
+    """The course's loss and its gradient, by hand (float32, as the course computes them).
+
+    ``p = softmax(x @ w1 + b1)``, ``L = mean((y − p)²)`` over the batch and the 3 classes.
+    Backward: ``∂L/∂p = 2(p − y)/(3n)``, softmax's Jacobian-vector product
+    ``∂L/∂z = p ⊙ (∂L/∂p − Σ_k p_k ∂L/∂p_k)``, then ``∂L/∂w1 = xᵀ ∂L/∂z`` and
+    ``∂L/∂b1 = Σ_rows ∂L/∂z``. Tests check it against ``tf.GradientTape``; the training
+    loop of :func:`fit_iris` runs the same kernel.
+
+    Returns
+    -------
+    loss : float32, grad_w1 : (4, 3), grad_b1 : (3,)
+    """
+    x = _check.real_array(x, "x").astype(np.float32)
+    y_onehot = _check.real_array(y_onehot, "y_onehot").astype(np.float32)
+    w1, b1 = _check.real_array(w1, "w1"), _check.real_array(b1, "b1")
+    if x.ndim != 2 or y_onehot.shape != (len(x), 3) or np.shape(w1) != (x.shape[1], 3) or np.shape(b1) != (3,):
+        raise ValueError("x (n, 4), y_onehot (n, 3), w1 (4, 3) and b1 (3,) must have matching shapes, got "
+                         f"{x.shape}, {y_onehot.shape}, {np.shape(w1)}, {np.shape(b1)}")
+    W = np.concatenate([np.asarray(w1, np.float32), np.asarray(b1, np.float32)[None]], axis=0)
+    xa = _augment(x)
+    loss, gW = _loss_grad(xa, xa.T.copy(), y_onehot, np.float32(2.0 / y_onehot.size), W)
+    return loss, gW[:-1], gW[-1]
+
+
+_ONES = np.ones((3, 3), dtype=np.float32)  # z @ _ONES puts each row's sum in all 3 columns
+
+
+def _loss_grad(xa, xaT, Y, scale, W):
+    # The hot loop of every iris run: ~10 small numpy calls, row sums done as products with
+    # a matrix of ones (faster than .sum(axis=1, keepdims=True) on (32, 3) arrays).
+    z = xa @ W
+    z -= np.maximum(np.maximum(z[:, :1], z[:, 1:2]), z[:, 2:])
+    np.exp(z, out=z)
+    p = z / (z @ _ONES)
+    d = p - Y
+    dd = d.ravel()
+    loss = (dd @ dd) / np.float32(dd.size)
+    gp = d * scale
+    gz = p * (gp - (gp * p) @ _ONES)
+    return loss, xaT @ gz
+
+
+def _softmax_rows(z):
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def _as_optimizer(value, lr, name):
+    if isinstance(value, Optimizer):
+        return value
+    if isinstance(value, str):
+        if value.lower() not in _opt.COURSE_NAMES:
+            raise ValueError(f"{name} must be one of {_opt.COURSE_NAMES} or an Optimizer, got {value!r}")
+        return _opt.get(value, lr, course=True)
+    raise TypeError(f"{name} must be an optimizer name or a course_lib.nn.optimizers.Optimizer, "
+                    f"got {type(value).__name__}")
+
+
+def _iris_weights(weights):
+    """The starting ``W = [[w1], [b1]]`` (5, 3) float32: the course's, or ``weights = (w1, b1)``."""
+    if weights is None:
+        w1, b1 = iris_initial_weights()
+    else:
+        if not (isinstance(weights, (tuple, list)) and len(weights) == 2):
+            raise TypeError(f"weights must be a pair (w1, b1), got {_shown(weights)}")
+        w1, b1 = _check.real_array(weights[0], "weights"), _check.real_array(weights[1], "weights")
+    if w1.shape != (4, 3) or b1.shape != (3,):
+        raise ValueError(f"weights must be (w1 (4, 3), b1 (3,)), got shapes {w1.shape} and {b1.shape}")
+    return np.concatenate([w1.astype(np.float32), b1.astype(np.float32)[None]], axis=0)
+
+
+def _iris_batches(xa_all, Y_all, batch_size, order=None):
+    """The epoch's batches ``(xa, xaᵀ, Y, 2/size)`` in order (or in ``order``), the last one shorter."""
+    out = []
+    n = len(xa_all)
+    for s in range(0, n, batch_size):
+        idx = slice(s, s + batch_size) if order is None else order[s: s + batch_size]
+        xa = np.ascontiguousarray(xa_all[idx])
+        Y = Y_all[idx]
+        out.append((xa, np.ascontiguousarray(xa.T), Y, np.float32(2.0 / Y.size)))
+    return out
+
+
+def fit_iris(optimizer="sgd", epochs=500, *, lr=0.1, batch_size=32, shuffle=False, seed=0, weights=None,
+             n_train=120, switch=None, patience=None, monitor="loss", min_delta=0.0, name=None,
+             order="course") -> IrisRun:
+    """Train the course's iris model (Dense 4→3, softmax, MSE on one-hot labels) in numpy float32.
+
+    Used in 06b for the course's comparison and for the tips run on iris (5, 6, 7).
+
+    Parameters
+    ----------
+    optimizer : str or Optimizer
+        A name of the course's rules (``"sgd"``, ``"sgdm"``, ``"adagrad"``, ``"rmsprop"``, ``"adam"``,
+        built with ``lr``) or any :class:`course_lib.nn.optimizers.Optimizer` (used as given, state and all).
+    epochs : int
+        Number of passes over the training set.
+    lr : float or callable
+        Learning rate when ``optimizer`` is a name (a callable is a schedule of the global step).
+    batch_size : int
+        Batches are taken in order, the last one shorter (the course's ``tf.data.batch(32)``).
+    shuffle : bool
+        Reshuffle the training set at the start of every epoch (numpy ``default_rng(seed)``);
+        the course does not.
+    seed : int
+        Seed of the reshuffling.
+    weights : (w1, b1), optional
+        Initial weights; default the course's (:func:`iris_initial_weights`).
+    n_train : int
+        Train on the first ``n_train`` of the 120 training flowers (1..120).
+    switch : (int, Optimizer or str), optional
+        ``(epoch, optimizer)``: continue with another optimizer from that epoch ("Adam first,
+        then SGD").
+    patience : int, optional
+        Early stopping (:class:`course_lib.nn.callbacks.EarlyStopping`): stop once ``monitor`` has
+        not improved by more than ``min_delta`` for ``patience`` epochs, and keep the best epoch's
+        weights (Keras' ``EarlyStopping`` with ``restore_best_weights=True``).
+    monitor : {"loss", "test_loss"}
+        What early stopping watches.
+    min_delta : float
+        Smallest change that counts as an improvement.
+    name : str, optional
+        Label of the run (default: the optimizer's name).
+    order : {"course", "by_class"}
+        The training set in the course's (shuffled once) order, or sorted by class (all setosa,
+        then versicolor, then virginica; a stable sort of the course's order): tip 7's case.
+
+    Returns
+    -------
+    IrisRun
+    """
+    epochs = _check.integer(epochs, "epochs", low=1)
+    batch_size = _check.integer(batch_size, "batch_size", low=1)
+    n_train = _check.integer(n_train, "n_train", low=1, high=120)
+    monitor = _check.choice(monitor, "monitor", ("loss", "test_loss"))
+    order = _check.choice(order, "order", ("course", "by_class"))
+    stopper = None if patience is None else _callbacks.EarlyStopping(_check.integer(patience, "patience"),
+                                                                     _check.non_negative(min_delta, "min_delta"))
+    shuffle, seed = _check.flag(shuffle, "shuffle"), _check.integer(seed, "seed")
+    if name is not None and not isinstance(name, str):
+        raise TypeError(f"name must be a string or None, got {type(name).__name__}")
+    lr = _learning_rate(lr, "lr")
+    opt = _as_optimizer(optimizer, lr, "optimizer")
+    if switch is not None:
+        if not (isinstance(switch, (tuple, list)) and len(switch) == 2):
+            raise TypeError(f"switch must be a tuple (epoch, optimizer), got {_shown(switch)}")
+        switch = (_check.integer(switch[0], "switch"), _as_optimizer(switch[1], lr, "switch"))
+    label = name or (optimizer if isinstance(optimizer, str) else type(optimizer).__name__)
+    W = _iris_weights(weights)
+    (x_tr, y_tr), (x_te, y_te) = _data.iris()
+    if order == "by_class":
+        rows = np.argsort(y_tr, kind="stable")
+        x_tr, y_tr = x_tr[rows], y_tr[rows]
+    eye = np.eye(3, dtype=np.float32)
+    train = (_augment(x_tr[:n_train]), eye[y_tr[:n_train]])
+    test = (_augment(x_te), eye[y_te], y_te)
+    rng = np.random.default_rng(seed) if shuffle else None
+    return _train_iris(label, opt, W, train, test, epochs, batch_size, rng, switch, stopper, monitor)
+
+
+def _train_iris(label, opt, W, train, test, epochs, batch_size, rng, switch, stopper, monitor):
+    """The training loop of :func:`fit_iris` (a documented hot kernel: every iris run of 06b).
+
+    Updates ``W`` in place through ``opt``; per epoch it records the mean batch loss and the
+    weights, and feeds early stopping; the test metrics of every epoch come after the loop,
+    from the recorded weights in one ``einsum``. Tested equal to :func:`course_lib.train.fit`
+    with :func:`iris_forward_backward`.
+    """
+    xa_all, Y_all = train
+    xa_te, Y_te, y_te = test
+    n_train = len(xa_all)
+    fixed = _iris_batches(xa_all, Y_all, batch_size)
+    n_b = len(fixed)
+    loss = np.empty(epochs)
+    step_loss = np.empty(epochs * n_b, dtype=np.float32)
+    Ws = np.empty((epochs, 5, 3), dtype=np.float32)
+    best_W, stopped = None, None
+    t0 = time.perf_counter()
+    k = 0
+    with np.errstate(all="ignore"):  # RMSProp without epsilon divides 0 by 0, as in the course
+        for epoch in range(epochs):
+            if switch is not None and epoch == switch[0]:
+                opt = switch[1]
+            batches = fixed if rng is None else _iris_batches(xa_all, Y_all, batch_size, rng.permutation(n_train))
+            total = 0.0
+            for xa, xaT, Y, scale in batches:
+                lb, gW = _loss_grad(xa, xaT, Y, scale, W)
+                opt.apply_gradients(((gW, W),))
+                step_loss[k] = lb
+                total += float(lb)
+                k += 1
+            loss[epoch] = total / n_b
+            Ws[epoch] = W
+            if stopper is not None:
+                value = loss[epoch] if monitor == "loss" else _test_loss(xa_te, Y_te, W)
+                if stopper.update(float(value)):
+                    stopped = epoch
+                    break
+                if stopper.best_epoch == epoch:
+                    best_W = W.copy()
+    elapsed = time.perf_counter() - t0
+    n = epoch + 1
+    loss, Ws, step_loss = loss[:n], Ws[:n], step_loss[:k]
+    with np.errstate(all="ignore"):
+        P = _softmax_rows(np.einsum("nf,efc->enc", xa_te, Ws))  # every epoch's test predictions at once
+        test_acc = (P.argmax(axis=2) == y_te).mean(axis=1)
+        test_loss = ((P - Y_te) ** 2).mean(axis=(1, 2))
+    if stopped is not None:
+        W = best_W
+    return IrisRun(label, loss, test_acc, test_loss, step_loss, W[:4].copy(), W[4].copy(), elapsed, stopped,
+                   {"best_epoch": None if stopper is None else stopper.best_epoch, "n_train": n_train,
+                    "batches_per_epoch": n_b})
+
+
+def _test_loss(xa, Y, W):
+    p = _softmax_rows(xa @ W)
+    return float(np.mean((p - Y) ** 2))
+
+
+def _check_names(names):
+    return _check.choices(names, "names", _opt.COURSE_NAMES)
+
+
+def iris_optimizers(names=("sgd", "sgdm", "adagrad", "rmsprop", "adam"), epochs=500, lr=0.1, *,
+                    flush_to_zero=True) -> dict:
+    """The course's iris comparison: each optimizer from the same start, with the course's rules.
+
+    One Dense layer 4→3 with softmax, MSE against one-hot labels, the 120 training flowers in
+    batches of 32 in order, weights from ``tf.random.truncated_normal(stddev=0.1, seed=1)``
+    after ``tf.random.set_seed(116)``, and the course's hand-written updates (see
+    :func:`course_lib.nn.optimizers.get` with ``course=True``): SGD; SGDM ``m = 0.9m + 0.1g``;
+    Adagrad and RMSProp without ε; Adam with bias correction on the global batch count.
+
+    ``flush_to_zero`` (default True) makes the rules without ε treat subnormal numbers as 0,
+    as TensorFlow's CPU kernels do: the course's RMSProp then ends in NaN as the course's did;
+    with ``False`` (IEEE arithmetic, numpy's default) it survives. The other four runs do not
+    depend on it. Used in 06b § The course's comparison and in the 06 appendix.
+
+    Returns
+    -------
+    dict
+        ``name -> IrisRun``, in the order of ``names``.
+    """
+    names = _check_names(names)
+    epochs = _check.integer(epochs, "epochs", low=1)
+    lr = _learning_rate(lr, "lr")
+    _check.flag(flush_to_zero, "flush_to_zero")
+    runs = {}
+    for n in names:
+        extra = {"flush_to_zero": flush_to_zero} if n in ("adagrad", "rmsprop", "adam") else {}
+        runs[n] = fit_iris(_opt.get(n, lr, course=True, **extra), epochs, name=IRIS_NAMES[n])
+    return runs
+
+
+def iris_restarts(optimizer="sgd", n_starts=8, epochs=100, *, lr=0.1, stddev=1.0, seed=0) -> list:
+    """Several random initialisations of the iris model (``w, b ~ N(0, stddev²)``, truncated at 2σ).
+
+    Returns the list of :class:`IrisRun`; the notes' tip is to keep the best (lowest loss).
+    Used in the 06 appendix (initial plateaus, not local minima).
+    """
+    n_starts = _check.integer(n_starts, "n_starts", low=1)
+    epochs = _check.integer(epochs, "epochs", low=1)
+    stddev = _check.positive(stddev, "stddev")
+    lr = _learning_rate(lr, "lr")
+    _as_optimizer(optimizer, lr, "optimizer")  # checked once, built fresh for every start
+    rng = np.random.default_rng(_check.integer(seed, "seed"))
+    runs = []
+    for i in range(n_starts):
+        w = rng.normal(0.0, stddev, size=15)
+        while np.any(bad := np.abs(w) > 2 * stddev):  # truncated normal, as tf.random.truncated_normal
+            w[bad] = rng.normal(0.0, stddev, size=int(bad.sum()))
+        w = w.astype(np.float32)
+        fresh = copy.deepcopy(optimizer)  # an Optimizer instance must not carry its state from start to start
+        runs.append(fit_iris(fresh, epochs, lr=lr, weights=(w[:12].reshape(4, 3), w[12:]), name=f"start {i}"))
+    return runs
+
+
+# --------------------------------------------------------------------------------------------
+# tip 3: sparse features
+# --------------------------------------------------------------------------------------------
+def sparse_problem(scale=1.0, d_dense=6, d_rare=24, n=4000, noise=0.1, seed=SEED):
+    """A linear regression on 0/1 features, as word counts are: ``d_dense`` common features present
+    in half the samples, and ``d_rare`` rare ones present with probability from ``0.1·scale`` down
+    to ``0.01·scale`` (log-spaced; a smaller ``scale`` makes the rare ones rarer). ``y = x·w* + noise``,
+    ``w*`` entries ±1.
+
+    Returns ``(X (n, d), y (n,), w_star (d,), p (d,))``, the dense features first. Used by
+    :func:`sparse_race`.
+    """
+    scale = _check.number(scale, "scale", low=0.0, high=5.0, low_open=True)
+    d_dense = _check.integer(d_dense, "d_dense", low=0, high=1000)
+    d_rare = _check.integer(d_rare, "d_rare", low=1, high=10_000)
+    n = _check.integer(n, "n", low=1, high=10 ** 6)
+    noise = _check.non_negative(noise, "noise")
+    rng = np.random.default_rng(_check.integer(seed, "seed"))
+    p = np.r_[np.full(d_dense, 0.5), np.logspace(np.log10(0.1 * scale), np.log10(0.01 * scale), d_rare)]
+    w_star = rng.choice([-1.0, 1.0], size=len(p))
+    X = (rng.random((n, len(p))) < p).astype(np.float64)
+    y = X @ w_star + noise * rng.normal(size=n)
+    return X, y, w_star, p
+
+
+#: The learning rates :func:`sparse_race` tries per optimizer: 13 per decade-spread grid, each
+#: around its own scale (SGD's step is lr·|g|, the adaptive ones' about lr).
+SPARSE_LRS = {"SGD": tuple(np.logspace(-2, 1, 13)), "Adagrad": tuple(np.logspace(-1.5, 1.5, 13)),
+              "RMSprop": tuple(np.logspace(-3.5, -0.5, 13)), "Adam": tuple(np.logspace(-3, 0, 13))}
+
+
+def _elementwise_runs(runs, X, y, batches, track):
+    """Keras' SGD, Adagrad, RMSprop and Adam (default hyper-parameters) on ``½·mean((x·w − y)²)``,
+    every ``(name, learning rate)`` of ``runs`` at once, one row of ``W`` each, on the same batches
+    (a documented hot kernel of :func:`sparse_race`; tested equal to :mod:`course_lib.nn.optimizers`).
+
+    Returns the final ``W (len(runs), d)`` and the mean ``|W − w*|`` over the columns ``track``
+    after every step, ``(steps, len(runs))``, with ``track = (columns, w_star)``.
+    """
+    names = [r[0] for r in runs]
+    lr = np.array([r[1] for r in runs], dtype=np.float64)[:, None]
+    W = np.zeros((len(runs), X.shape[1]))
+    a = np.zeros_like(W)  # Adagrad's accumulator (starts at 0.1), RMSprop's and Adam's v
+    m = np.zeros_like(W)
+    rows = {n: slice(names.index(n), len(names) - names[::-1].index(n)) for n in set(names)}
+    if "Adagrad" in rows:
+        a[rows["Adagrad"]] = 0.1
+    cols, w_star = track
+    err = np.empty((len(batches), len(runs)))
+    eps = 1e-7
+    with np.errstate(all="ignore"):  # a learning rate too large for SGD diverges: its row becomes inf
+        for k, idx in enumerate(batches):
+            xb = X[idx]
+            G = ((xb @ W.T - y[idx][:, None]).T @ xb) / len(idx)
+            for name, r in rows.items():
+                g, w, acc, lr_r = G[r], W[r], a[r], lr[r]
+                if name == "SGD":
+                    w -= g * lr_r
+                elif name == "Adagrad":
+                    acc += np.square(g)
+                    w -= (lr_r * g) / np.sqrt(acc + eps)
+                elif name == "RMSprop":
+                    acc[...] = 0.9 * acc + 0.1 * np.square(g)
+                    w -= (lr_r * g) / np.sqrt(acc + eps)
+                else:  # Adam
+                    t = k + 1
+                    alpha = lr_r * np.sqrt(1 - 0.999 ** t) / (1 - 0.9 ** t)
+                    mm = m[r]
+                    mm += (g - mm) * (1 - 0.9)
+                    acc += (np.square(g) - acc) * (1 - 0.999)
+                    w -= (mm * alpha) / (np.sqrt(acc) + eps)
+            err[k] = np.abs(W[:, cols] - w_star[cols]).mean(axis=1)
+    return W, err
+
+
+def sparse_race(scales=(1.0, 0.3, 0.1), steps=500, batch_size=10, seed=SEED,
+                names=("SGD", "Adagrad", "RMSprop", "Adam")):
+    """Tip 3 and "Adam beats RMSProp as gradients get sparse": on :func:`sparse_problem` at each
+    of ``scales`` (the rare features rarer and rarer, the common ones unchanged), each optimizer
+    with its best learning rate of :data:`SPARSE_LRS` (the lowest error on the rare features after
+    ``steps``); the same mini-batches for all.
+
+    Used in 06b § Tip 3.
+
+    Returns
+    -------
+    dict
+        ``scales``; ``zero_share[scale]`` (the share of gradient entries that are exactly 0: a
+        feature absent from the whole batch); ``runs[scale][name]`` with ``lr`` (the best),
+        ``rare_curve`` (mean |w − w*| over the rare features after each step), ``rare`` and
+        ``dense`` (the final errors), ``at_edge`` (the best rate is an end of the grid).
+    """
+    scales = _check.numbers(scales, "scales", low=0.0, high=5.0, low_open=True)
+    steps = _check.integer(steps, "steps", low=1, high=100_000)
+    batch_size = _check.integer(batch_size, "batch_size", low=1, high=1000)
+    names = _check.choices(names, "names", tuple(SPARSE_LRS))
+    seed = _check.integer(seed, "seed")
+    out = {"scales": scales, "steps": steps, "zero_share": {}, "runs": {}}
+    runs = [(n, lr) for n in names for lr in SPARSE_LRS[n]]
+    for scale in scales:
+        X, y, w_star, p = sparse_problem(scale, seed=seed)
+        dense = p == 0.5
+        batches = np.random.default_rng(seed + 1).integers(0, len(X), size=(steps, batch_size))
+        out["zero_share"][scale] = float(np.mean((1 - p) ** batch_size))
+        W, err = _elementwise_runs(runs, X, y, batches, (~dense, w_star))
+        final = np.where(np.isfinite(err[-1]), err[-1], np.inf)
+        out["runs"][scale] = {}
+        for n in names:
+            idx = [i for i, r in enumerate(runs) if r[0] == n]
+            best = idx[int(np.argmin(final[idx]))]
+            out["runs"][scale][n] = {"lr": runs[best][1], "rare_curve": err[:, best], "rare": float(final[best]),
+                                     "dense": float(np.abs(W[best, dense] - w_star[dense]).mean()),
+                                     "at_edge": best in (idx[0], idx[-1])}
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# a run watched on validation data: tips 1, 8, 9, 10 and weight decay
+# --------------------------------------------------------------------------------------------
+def noisy_dots(n_train=100, flip=0.1, seed=SEED):
+    """The course's 300 dots with ``flip`` of the labels flipped at random, split into ``n_train``
+    training and ``300 − n_train`` validation points (both noisy), float64, labels 0/1.
+
+    A small, noisy training set: a 32-unit network can learn its noise, so the validation
+    curves show over-fitting. Used by :func:`dots_run`.
+    """
+    n_train = _check.integer(n_train, "n_train", low=2, high=298)
+    flip = _check.number(flip, "flip", low=0.0, high=0.5)
+    rng = np.random.default_rng(_check.integer(seed, "seed"))
+    X, y = _data.dots(300, 2)
+    y = y.astype(np.float64)
+    flipped = rng.random(len(y)) < flip
+    y[flipped] = 1.0 - y[flipped]
+    rows = rng.permutation(len(y))
+    tr, va = rows[:n_train], rows[n_train:]
+    return (X[tr], y[tr]), (X[va], y[va])
+
+
+@dataclass
+class DotsRun:
+    """One run of :func:`dots_run`.
+
+    Attributes
+    ----------
+    name : str
+    history : dict of ndarray (epochs,)
+        ``loss``, ``accuracy``, ``auc`` on the training set and ``val_loss``, ``val_accuracy``,
+        ``val_auc`` on the validation set after each epoch (Keras' ``History.history`` keys),
+        and ``learning_rate`` (the rate used during each epoch).
+    params : dict
+        The final ``W1, b1, W2, b2``.
+    """
+
+    name: str
+    history: dict
+    params: dict
+    info: dict = field(default_factory=dict)
+
+    @property
+    def epochs(self) -> int:
+        return len(self.history["loss"])
+
+
+def _dots_optimizer(optimizer, lr):
+    if isinstance(optimizer, Optimizer):
+        return optimizer
+    names = ("sgd", "sgdm", "nag", "adam", "adamw", "rmsprop", "adagrad")
+    name = _check.choice(optimizer, "optimizer", names)
+    return _opt.get(name, lr) if lr is not None else _opt.get(name)
+
+
+def _ranks_auc(z, y):
+    """:func:`course_lib.nn.metrics.roc_auc` of every row of ``z`` (epochs, n) at once; rows with tied
+    scores go through ``roc_auc`` itself (average ranks)."""
+    pos = y == 1
+    n_pos, n_neg = int(pos.sum()), int((~pos).sum())
+    order = np.argsort(z, axis=1, kind="mergesort")
+    ranks = np.empty_like(z)
+    np.put_along_axis(ranks, order, np.arange(1, z.shape[1] + 1, dtype=np.float64)[None], axis=1)
+    auc = (ranks[:, pos].sum(axis=1) - n_pos * (n_pos + 1) / 2.0) / (n_pos * n_neg)
+    tied = np.any(np.diff(np.take_along_axis(z, order, axis=1), axis=1) == 0, axis=1)
+    for e in np.flatnonzero(tied):
+        auc[e] = _metrics.roc_auc(y, z[e])
+    return auc
+
+
+def _dots_logits(Ws, x):
+    """The network's logits for every recorded epoch at once: ``(epochs, n)``."""
+    W1, b1, W2, b2 = Ws
+    h = np.maximum(np.einsum("nf,efh->enh", x, W1) + b1[:, None, :], 0)
+    return np.einsum("enh,ehk->enk", h, W2)[..., 0] + b2
+
+
+def _sigmoid(z):
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def dots_run(optimizer="adam", epochs=200, *, lr=None, hidden=32, batch_size=20, lam=0.0, plateau=None, seed=SEED,
+             name=None, n_train=100, flip=0.1) -> DotsRun:
+    """Train a 2 → ``hidden`` → 1 ReLU network on :func:`noisy_dots` with a binary cross-entropy on
+    logits (``keras.losses.BinaryCrossentropy(from_logits=True)``), batches in order, and record
+    what Keras' ``fit(..., validation_data=...)`` would log with ``metrics=["accuracy", "auc"]``.
+
+    Parameters
+    ----------
+    optimizer : str or Optimizer
+        ``"sgd"``, ``"sgdm"``, ``"nag"``, ``"adam"``, ``"adamw"``, ``"rmsprop"``, ``"adagrad"`` (Keras'
+        defaults, ``lr`` if given) or an :class:`~course_lib.nn.optimizers.Optimizer`.
+    epochs, hidden, batch_size : int
+    lam : float
+        L2 penalty ``lam·½(‖W1‖² + ‖W2‖²)`` in the loss (``tf.nn.l2_loss``), biases excluded (an
+        optimizer's ``weight_decay`` leaves the biases alone too).
+    plateau : dict, optional
+        Reduce the learning rate when ``val_loss`` stops improving: the arguments of
+        :class:`course_lib.nn.callbacks.ReduceLROnPlateau` (``factor``, ``patience``, ``min_lr``...).
+    seed : int
+        Initial weights (``course_lib.train.init_mlp(init="he")``) and the label noise.
+    n_train, flip : int, float
+        :func:`noisy_dots`' split and label noise.
+
+    Used in 06b § Tips 1, 8, 9, 10 and § Weight decay. The loop is a documented hot kernel
+    (:func:`_dots_epochs`), tested equal to :func:`course_lib.train.fit`.
+    """
+    from .. import train as _train
+
+    epochs = _check.integer(epochs, "epochs", low=1, high=100_000)
+    hidden = _check.integer(hidden, "hidden", low=1, high=10_000)
+    batch_size = _check.integer(batch_size, "batch_size", low=1)
+    lam = _check.non_negative(lam, "lam")
+    lr = None if lr is None else _learning_rate(lr, "lr")
+    opt = _dots_optimizer(optimizer, lr)
+    if plateau is not None:
+        if not isinstance(plateau, dict):
+            raise TypeError(f"plateau must be a dict of ReduceLROnPlateau arguments, got {_shown(plateau)}")
+        plateau = _callbacks.ReduceLROnPlateau(_check.positive(opt.current_learning_rate(), "lr"), **plateau)
+        opt.learning_rate = plateau.learning_rate  # Keras keeps the rate in a float32 variable
+    if name is not None and not isinstance(name, str):
+        raise TypeError(f"name must be a string or None, got {type(name).__name__}")
+    seed = _check.integer(seed, "seed")
+    train_set, val_set = noisy_dots(n_train, flip, seed)
+    params = _train.init_mlp(2, hidden, 1, seed=seed, init="he")
+    opt.exclude_from_weight_decay([params["b1"], params["b2"]])
+    Ws, lrs = _dots_epochs(params, opt, train_set, val_set, epochs, batch_size, lam, plateau)
+    history = {}
+    for prefix, (x, y) in (("", train_set), ("val_", val_set)):
+        z = _dots_logits(Ws, x)
+        history[prefix + "loss"] = np.mean(np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z))), axis=1)
+        history[prefix + "accuracy"] = np.mean((z > 0) == (y == 1), axis=1)
+        history[prefix + "auc"] = _ranks_auc(z, y)
+    history["learning_rate"] = lrs
+    label = name or (optimizer if isinstance(optimizer, str) else type(optimizer).__name__)
+    return DotsRun(label, history, params, {"seed": seed, "n_train": n_train, "flip": flip})
+
+
+def _dots_epochs(p, opt, train_set, val_set, epochs, batch_size, lam, plateau):
+    """The training loop of :func:`dots_run` (a documented hot kernel: every dots run of 06b).
+
+    Forward and backward by hand for ``z = relu(x W1 + b1) W2 + b2`` and the BCE on logits (the
+    gradient ``(σ(z) − y)/n``), plus ``lam·W`` for the penalty. Records the parameters after each
+    epoch (the metrics are computed from them afterwards, all epochs at once) and the learning
+    rate of each epoch; with ``plateau`` the validation loss is computed every epoch to drive it.
+    """
+    (xt, yt), (xv, yv) = train_set, val_set
+    W1, b1, W2, b2 = p["W1"], p["b1"], p["W2"], p["b2"]
+    Ws = (np.empty((epochs,) + W1.shape), np.empty((epochs,) + b1.shape), np.empty((epochs,) + W2.shape),
+          np.empty((epochs,) + b2.shape))
+    lrs = np.empty(epochs)
+    batches = [(xt[s:s + batch_size], yt[s:s + batch_size, None]) for s in range(0, len(xt), batch_size)]
+    for e in range(epochs):
+        lrs[e] = opt.current_learning_rate()
+        for x, y in batches:
+            z1 = x @ W1 + b1
+            h = np.maximum(z1, 0)
+            d = (_sigmoid(h @ W2 + b2) - y) / len(y)
+            dz1 = (d @ W2.T) * (z1 > 0)
+            gW1, gW2 = x.T @ dz1, h.T @ d
+            if lam:
+                gW1, gW2 = gW1 + lam * W1, gW2 + lam * W2
+            opt.apply_gradients(((gW1, W1), (dz1.sum(0), b1), (gW2, W2), (d.sum(0), b2)))
+        for rec, v in zip(Ws, (W1, b1, W2, b2)):
+            rec[e] = v
+        if plateau is not None:
+            z = (np.maximum(xv @ W1 + b1, 0) @ W2 + b2)[:, 0]
+            opt.learning_rate = plateau.update(float(np.mean(np.maximum(z, 0) - z * yv + np.log1p(np.exp(-np.abs(z))))))
+    return Ws, lrs
+
+
+def early_stopping_view(run, patience=20):
+    """Where ``EarlyStopping(monitor="val_loss", patience=patience, restore_best_weights=True)`` stops
+    on a recorded :class:`DotsRun` (no training: the rule applied to ``run.history["val_loss"]``).
+
+    Returns ``{"run", "marks": {"stop": epoch, "restored": epoch}, "caption"}``. Used by the patience
+    slider of 06b § Tip 10.
+    """
+    if not isinstance(run, DotsRun):
+        raise TypeError(f"run must be a DotsRun (from dots_run), got {type(run).__name__}")
+    patience = _check.integer(patience, "patience", high=100_000)
+    h = run.history
+    stopped, best = _callbacks.early_stopping_epoch(h["val_loss"], patience)
+    marks = {"restored": best} if stopped is None else {"stop": stopped, "restored": best}
+    end = "never stops" if stopped is None else f"stops after epoch {stopped + 1}"
+    caption = (f"patience {patience}: {end}, restores epoch {best + 1} (val loss {h['val_loss'][best]:.3f}, "
+               f"val accuracy {h['val_accuracy'][best]:.3f}, val AUC {h['val_auc'][best]:.3f})")
+    return {"run": run, "marks": marks, "caption": caption}
+
+
+# --------------------------------------------------------------------------------------------
+# tip 11: local minima, and the convex case
+# --------------------------------------------------------------------------------------------
+def abs_fit_starts(n_starts=20, hidden=2, steps=600, lr=0.1, momentum=0.9, seed=SEED):
+    """Fit ``y = |x|`` on 21 points of [−1, 1] with a ``hidden``-unit ReLU network from ``n_starts``
+    random starts (``init_mlp(init="he")``, seeds ``seed, seed + 1, ...``), full-batch SGD with
+    momentum, MSE loss; then a convex problem: the hidden layer fixed to the same
+    ``relu(x), relu(x − 0.5), ...`` for every start and only the output layer trained from each
+    start's own output weights (a linear least-squares fit: one minimum value for all).
+
+    Two ReLU units can fit |x| exactly (relu(x) + relu(−x)); a start where a unit is dead or
+    both units face the same way ends in a different, worse minimum that gradient descent
+    cannot leave. Used in 06b § Tip 11.
+
+    Returns
+    -------
+    dict
+        ``final`` (n_starts,) the loss at the end, ``curves`` (n_starts, steps + 1), and
+        ``convex_final``, ``convex_curves`` for the output-layer-only runs.
+    """
+    from .. import train as _train
+
+    n_starts = _check.integer(n_starts, "n_starts", low=1, high=1000)
+    hidden = _check.integer(hidden, "hidden", low=1, high=100)
+    steps = _check.integer(steps, "steps", low=1, high=100_000)
+    lr, momentum = _check.non_negative(lr, "lr"), _check.number(momentum, "momentum", low=0.0, high=1.0)
+    seed = _check.integer(seed, "seed")
+    x = np.linspace(-1.0, 1.0, 21)[:, None]
+    y = np.abs(x)
+    starts = [_train.init_mlp(1, hidden, 1, seed=seed + i, init="he") for i in range(n_starts)]
+    stacked = {k: np.stack([s[k] for s in starts]) for k in starts[0]}  # one leading axis per start
+    out = {}
+    for label, train_hidden in (("", True), ("convex_", False)):
+        p = {k: v.copy() for k, v in stacked.items()}
+        if not train_hidden:  # one fixed hidden layer for every start: relu(x), relu(x − 0.5), ...
+            p["W1"][...] = 1.0
+            p["b1"][...] = -0.5 * np.arange(hidden)
+        curves = _abs_fit_kernel(p, x, y, steps, _opt.SGD(lr, momentum=momentum), train_hidden)
+        out[label + "curves"], out[label + "final"] = curves, curves[:, -1].copy()
+    return out
+
+
+def _abs_fit_kernel(p, x, y, steps, opt, train_hidden):
+    """Full-batch gradient descent for every start at once (the starts are a leading axis of each
+    parameter; the optimizers are element-wise, so one optimizer serves them all)."""
+    n = len(x)
+    curves = np.empty((p["W1"].shape[0], steps + 1))
+    for k in range(steps + 1):
+        z1 = x[None] @ p["W1"] + p["b1"][:, None, :]            # (S, n, H)
+        h = np.maximum(z1, 0)
+        diff = h @ p["W2"] + p["b2"][:, None, :] - y[None]       # (S, n, 1)
+        curves[:, k] = np.mean(diff[..., 0] ** 2, axis=1)
+        if k == steps:
+            break
+        d = diff * (2.0 / n)
+        pairs = [(np.swapaxes(h, 1, 2) @ d, p["W2"]), (d.sum(1), p["b2"])]
+        if train_hidden:
+            dz1 = (d @ np.swapaxes(p["W2"], 1, 2)) * (z1 > 0)
+            pairs += [(np.swapaxes(x[None], 1, 2) @ dz1, p["W1"]), (dz1.sum(1), p["b1"])]
+        opt.apply_gradients(pairs)
+    return curves
