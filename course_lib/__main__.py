@@ -237,7 +237,7 @@ def lab_command(py: Path = None, *, zh: bool = False, root: bool | None = None, 
     """The JupyterLab command ``lab`` runs (``--allow-root`` added when running as root)."""
     py = venv_python() if py is None else py
     cmd = [str(py), "-m", "jupyterlab", "--ServerApp.ip=127.0.0.1", f"--ServerApp.root_dir={ROOT / 'chapters'}",
-           "--ServerApp.disable_check_xsrf=False", "--ServerApp.open_browser=True"]
+           "--ServerApp.disable_check_xsrf=False"]
     if zh:  # this command only: a default locale (Settings > Language still wins)
         folder = ROOT / "build" / "lab-zh"
         _write_overrides(folder, {**LAB_DEFAULTS, "@jupyterlab/translation-extension:plugin": {"locale": "zh_CN"}})

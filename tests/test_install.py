@@ -8,12 +8,17 @@ with a lower bound; the second CPU profile really switches the kernels it names.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import platform
 import re
+import socket
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -171,3 +176,53 @@ def test_profile_switches_the_kernels_it_names():
     mine = cpu_profile.probe()
     if mine["openblas_core"] is not None:
         assert "OpenBLAS kernels:" in line
+
+
+# -- a real JupyterLab, briefly -------------------------------------------------------------------
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(url: str, token: str | None = None):
+    req = urllib.request.Request(url, headers={"Authorization": f"token {token}"} if token else {})
+    try:
+        with urllib.request.urlopen(req, timeout=10) as r:
+            return r.status, r.geturl(), r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.geturl(), b""
+
+
+@pytest.mark.skipif(importlib.util.find_spec("jupyterlab") is None, reason="the lab extra is not installed")
+def test_lab_server_wants_its_token_and_has_no_news(tmp_path):
+    """Start what `make lab` starts (another port, no browser): nothing without the token, news off."""
+    port = _free_port()
+    cmd = launcher.lab_command(Path(sys.executable)) + [f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
+                                                       "--no-browser"]
+    env = {**os.environ, **{k: str(tmp_path / k) for k in ("JUPYTER_CONFIG_DIR", "JUPYTER_RUNTIME_DIR",
+                                                           "JUPYTERLAB_SETTINGS_DIR", "JUPYTERLAB_WORKSPACES_DIR")}}
+    log = tmp_path / "lab.log"
+    with open(log, "w") as out:
+        proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline, token = time.monotonic() + 180, None
+        while token is None:
+            assert proc.poll() is None and time.monotonic() < deadline, log.read_text()[-3000:]
+            found = re.search(rf"127\.0\.0\.1:{port}/lab\?token=([0-9a-f]+)", log.read_text())
+            token = found.group(1) if found else None
+            time.sleep(0.5)
+        assert _get(f"{base}/api/status")[0] == 403  # the API without the token
+        status, final_url, _ = _get(f"{base}/lab")
+        assert "/login" in final_url  # the page sends you to the login form
+        assert _get(f"{base}/api/status", token)[0] == 200
+        _, _, body = _get(f"{base}/lab/api/settings/@jupyterlab/apputils-extension:notification", token)
+        defaults = json.loads(body)["schema"]["properties"]  # JupyterLab merges overrides.json into these
+        assert defaults["fetchNews"]["default"] == "false" and defaults["checkForUpdates"]["default"] is False
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
