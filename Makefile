@@ -13,7 +13,7 @@ JOBS   ?= 2
 COURSE := $(PYTHON) -m course_lib
 
 .PHONY: help setup lab lab-zh test test-min unit notebooks notebooks-portable browser lint student solutions \
-	slides html handouts clean bench
+	slides html handouts clean bench release grade
 
 # The second CPU profile in `make test` (course_lib/build/cpu_profile.py): off until every solution passes it;
 # `make test CPU_PROFILE2=1` runs it once. The default lives in course_lib/__main__.py (CPU_PROFILE2_IN_TEST).
@@ -31,6 +31,8 @@ help:
 	@echo "  make notebooks-portable  nbval over solutions/ under the second CPU profile (no AVX2/AVX-512 kernels)"
 	@echo "  make test-min   unit tests at the lowest versions pyproject.toml allows (Python 3.11, build/venv-min)"
 	@echo "  make clean      remove build artefacts (never a notebook)"
+	@echo "  make release    the student bundle (chapters + package, no solutions) in build/release/"
+	@echo "  make grade SUBMISSIONS=dir   autograde dir/<student>/<NN_topic>.ipynb with nbgrader -> build/grades.csv"
 
 # Idempotent: pip runs again only when pyproject.toml changed or an extra is missing (a stamp in .venv).
 # Refuses a Python TensorFlow has no wheels for, and remakes a .venv made by one (make PYTHON=python3.12 ...).
@@ -83,3 +85,11 @@ clean:
 # How fast the course feels (issue 9): writes benchmarks/RESULTS.md. Run on an otherwise idle machine.
 bench: setup
 	$(PY) benchmarks/run.py
+
+# Instructors (course_lib/build/grading.py): a student bundle without answers, and nbgrader autograding.
+release: setup
+	$(PY) -m course_lib.build.grading release
+
+SUBMISSIONS ?= submissions
+grade: setup
+	$(PY) -m course_lib.build.grading grade $(SUBMISSIONS)

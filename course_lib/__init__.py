@@ -129,11 +129,28 @@ class _quiet_stderr_fd:
         return False
 
 
+def _cap_threads(tf) -> None:
+    """``NN_OPT_LAB_THREADS=n``: TensorFlow's intra- and inter-op thread pools get ``n`` threads each.
+
+    A JupyterHub node runs hundreds of kernels; left alone, each would size its pools to every
+    core of the node. (numpy's BLAS threads follow ``OMP_NUM_THREADS`` / ``OPENBLAS_NUM_THREADS``,
+    which must be set before Python starts: the spawner's environment.)
+    """
+    value = os.environ.get("NN_OPT_LAB_THREADS", "").strip()
+    if not value:
+        return
+    if not value.isdigit() or int(value) < 1:
+        raise ValueError(f"NN_OPT_LAB_THREADS must be a positive integer, got {value!r}")
+    tf.config.threading.set_intra_op_parallelism_threads(int(value))
+    tf.config.threading.set_inter_op_parallelism_threads(int(value))
+
+
 def import_tf():
     """Import TensorFlow quietly and seeded; returns the ``tensorflow`` module.
 
     ``import tensorflow`` costs about five seconds, so chapters that only need numpy
-    never pay it. The first call applies the seed of the last :func:`setup` call.
+    never pay it. The first call applies the seed of the last :func:`setup` call and the
+    thread cap of ``NN_OPT_LAB_THREADS`` (see :func:`_cap_threads`).
     """
     import sys
 
@@ -143,6 +160,7 @@ def import_tf():
         with _quiet_stderr_fd():
             import tensorflow as tf
 
+            _cap_threads(tf)
             tf.constant(0.0) + 0.0  # initialises the devices, which logs once more
     import tensorflow as tf
 

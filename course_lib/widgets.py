@@ -27,10 +27,12 @@ import collections
 import io
 import struct
 import time
+import warnings
 import zlib
 from collections.abc import Callable, Mapping
 
 import ipywidgets as W
+import matplotlib
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -104,7 +106,8 @@ class LivePlot(W.VBox):
     caption : callable, optional
         ``caption(data) -> str`` shown under the figure (numbers to read).
     dpi : float
-        Resolution of the PNG sent to the browser; 80 keeps a redraw well under 50 ms.
+        Resolution of the PNG sent to the browser (96: a CSS pixel per dot, text at its point size);
+        the static copy saved in the notebook is drawn at :data:`STATIC_DPI`.
     links : mapping of str to callable, optional
         ``{control: fn}``: when ``control`` changes, ``fn(new_value)`` returns a dict of other
         controls' new values (e.g. a preset per test function); they are applied together
@@ -124,11 +127,13 @@ class LivePlot(W.VBox):
         What ``compute`` returned for the current values.
     backgrounds_reused : int
         How many redraws restored a kept background instead of drawing it.
+    relayouts : int
+        How many times a move drew something beyond the frozen layout, which was then laid out again.
     """
 
     def __init__(self, compute: Callable, draw: Callable, controls: Mapping[str, W.ValueWidget], *,
                  nrows: int = 1, ncols: int = 1, figsize=(6.4, 3.6), caption: Callable | None = None,
-                 dpi: float = 80, fast_reset: bool = True, links: Mapping[str, Callable] | None = None,
+                 dpi: float = 96, fast_reset: bool = True, links: Mapping[str, Callable] | None = None,
                  **subplot_kw):
         if not callable(compute) or not callable(draw):
             raise TypeError("compute and draw must be callables")
@@ -160,11 +165,10 @@ class LivePlot(W.VBox):
             w.observe(self._on_change, names="value")
         box = W.VBox(list(self.controls.values()))
         super().__init__([box, self.image, self.text])
+        self._fast = _private_api_ok()  # else every move is a plain full redraw (slower, same picture)
+        self._laid_out = False
+        self.relayouts = 0
         self.refresh()
-        # The constrained layout costs more than the drawing itself; lay out once, then freeze it.
-        self.fig.set_layout_engine(None)
-        if self.fig.get_layout_engine() is not None:  # savefig would draw twice per move
-            self.fig.set_layout_engine("none")
 
     # -- the update path (a slider move ends here) ---------------------------------
     def params(self) -> dict:
@@ -177,7 +181,7 @@ class LivePlot(W.VBox):
         data = self.compute(**self.params())
         self.last_data = data
         axes = [self.axes] if not hasattr(self.axes, "__len__") else list(self.axes)
-        reused = self.last_redraw_s is not None and self.fast_reset
+        reused = self.last_redraw_s is not None and self.fast_reset and self._fast
         for ax in axes:
             if not reused or not _reset_axes(ax):
                 reused = False
@@ -223,9 +227,43 @@ class LivePlot(W.VBox):
         fresh one (tests check it for every slider of every solution).
         """
         canvas = self._canvas
+        if not self._laid_out:
+            self._lay_out()
+        if not self._fast:
+            canvas.draw()
+            if self.relayouts < _MAX_RELAYOUTS and _overflows(self.fig, canvas.get_renderer()):
+                self.relayouts += 1
+                self._lay_out()
+            return _rgba_png(canvas)
+        try:
+            return self._render_layers(axes, reuse_background)
+        except (AttributeError, TypeError) as exc:  # a private matplotlib detail changed: draw it plainly
+            self._fast = False
+            warnings.warn(f"LivePlot: fast redraw unavailable with matplotlib {matplotlib.__version__} ({exc}); "
+                          "drawing every move in full", RuntimeWarning, stacklevel=2)
+            for ax in axes:
+                ax.clear()
+            self.draw(self.last_data, self.axes)
+            canvas.draw()
+            return _rgba_png(canvas)
+
+    def _lay_out(self) -> None:
+        """Lay the figure out with every artist visible (titles and legends take room), then freeze the
+        layout: constrained layout costs more than the drawing itself, so moves reuse it."""
+        self.fig.set_layout_engine("constrained")
+        self._canvas.draw()
+        self.fig.set_layout_engine(None)
+        if self.fig.get_layout_engine() is not None:  # savefig would lay out again on every move
+            self.fig.set_layout_engine("none")
+        self._backgrounds.clear()  # drawn for the old positions
+        self._laid_out = True
+
+    def _render_layers(self, axes, reuse_background: bool) -> bytes:
+        canvas = self._canvas
         layers = [(ax, _foreground(ax)) for ax in axes]
         key = _background_key(self.fig, axes) if reuse_background and len(self.fig.axes) == len(axes) else None
-        if key is not None and key in self._backgrounds:
+        fresh = not (key is not None and key in self._backgrounds)
+        if not fresh:
             self._backgrounds.move_to_end(key)
             canvas.restore_region(self._backgrounds[key])
             self.backgrounds_reused += 1  # (computing the key placed the axes boxes for this background)
@@ -248,6 +286,12 @@ class LivePlot(W.VBox):
             _place_titles(ax, renderer)
             for a in arts:
                 a.draw(renderer)
+        # A move that drew new ticks or labels wider than the frozen layout allows (a longer tick label, a
+        # second title line) would be cut at the edge: lay out again, once per such growth.
+        if fresh and self.relayouts < _MAX_RELAYOUTS and _overflows(self.fig, renderer):
+            self.relayouts += 1
+            self._lay_out()
+            return self._render_layers(axes, reuse_background=False)
         return _rgba_png(canvas)
 
     # -- what the saved notebook holds ----------------------------------------------
@@ -256,12 +300,15 @@ class LivePlot(W.VBox):
         # A deterministic text form (nbval compares text/plain) and a static picture.
         text = ", ".join(f"{k}={_fmt(v)}" for k, v in self.params().items())
         bundle["text/plain"] = f"LivePlot({text})"
-        bundle["image/png"] = base64.b64encode(figure_png(self.fig, 100)).decode("ascii")
+        bundle["image/png"] = base64.b64encode(figure_png(self.fig, STATIC_DPI)).decode("ascii")
         self._backgrounds.clear()  # savefig drew at another resolution: draw the backgrounds afresh
         if self.caption_fn is not None:
             bundle["text/plain"] += "\n" + self.caption_fn(self.last_data)
         return bundle
 
+
+#: Resolution of the static figure a saved notebook holds (projectors, exported pages).
+STATIC_DPI = 120
 
 _BACKGROUND_BYTES = 8 * 2**20  # kept per LivePlot: 6 backgrounds of the widest figure, 9 of a typical one
 
@@ -286,6 +333,36 @@ def _rgba_png(canvas) -> bytes:
     header = struct.pack(">IIBBBBB", w, h, 8, 2 if opaque else 6, 0, 0, 0)  # colour type 2 = RGB, 6 = RGBA
     return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw.tobytes(), 1))
             + chunk(b"IEND", b""))
+
+
+#: Lay-outs after the first one, at most (each follows a move whose texts grew beyond the canvas).
+_MAX_RELAYOUTS = 4
+
+
+def _overflows(fig, renderer) -> bool:
+    """True when an axes' ticks, labels, title or legend, or a figure text, reach beyond the canvas."""
+    w, h = fig.canvas.get_width_height()
+    boxes = [ax.get_tightbbox(renderer) for ax in fig.axes if ax.get_visible()]
+    boxes += [t.get_window_extent(renderer) for t in fig.texts if t.get_visible() and t.get_text()]
+    return any(b is not None and (b.x0 < -0.5 or b.y0 < -0.5 or b.x1 > w + 0.5 or b.y1 > h + 0.5) for b in boxes)
+
+
+#: What the fast path reads from matplotlib beyond its public API (checked once per process).
+_PRIVATE = {"Axes": ("_autotitlepos", "_left_title", "_right_title", "_twinned_axes", "_update_title_position"),
+            "Figure": ("_align_label_groups",), "Axis": ("_update_ticks", "_major_tick_kw", "_minor_tick_kw"),
+            "Spine": ("_bounds",)}
+
+
+def _private_api_ok() -> bool:
+    """True when this matplotlib has every private attribute the two-layer redraw relies on."""
+    fig = Figure()
+    ax = fig.subplots()
+    objects = {"Axes": ax, "Figure": fig, "Axis": ax.xaxis, "Spine": ax.spines["left"]}
+    try:
+        ax.get_figure(root=False)
+    except TypeError:  # matplotlib < 3.10
+        return False
+    return all(hasattr(objects[k], a) for k, attrs in _PRIVATE.items() for a in attrs)
 
 
 def _place_titles(ax, renderer) -> None:

@@ -4,7 +4,9 @@ For each LivePlot and each control: move to several values and check that
 * the figure changes and nothing raises,
 * the fast redraw path (artists removed, ticks kept) gives the same pixels as a full
   ``Axes.clear()`` redraw at the same values,
-* returning to the default value gives back the saved static figure.
+* returning to the default value gives back the saved static figure,
+* every text stays inside the canvas (no clipped title, label or legend) and is at least 9 pt
+  (a projector), at the default values and after every move.
 """
 
 import json
@@ -33,16 +35,36 @@ def _values(ctl, n=4):
         return [int(v) for v in np.unique(np.linspace(ctl.min, ctl.max, n).round()) if v != ctl.value]
     return [float(v) for v in np.linspace(ctl.min, ctl.max, n) if not np.isclose(v, ctl.value)]
 
+from matplotlib.text import Text
+
+def _text_problems(w, where):
+    fig, renderer = w.fig, w._canvas.get_renderer()
+    W_, H_ = fig.canvas.get_width_height()
+    out = []
+    boxes = [(f"axes {i} ({ax.get_title()!r})", ax.get_tightbbox(renderer)) for i, ax in enumerate(fig.axes)
+             if ax.get_visible()]
+    boxes += [(repr(t.get_text()), t.get_window_extent(renderer)) for t in fig.texts if t.get_visible() and t.get_text()]
+    for what, bb in boxes:
+        if bb.x0 < -1 or bb.y0 < -1 or bb.x1 > W_ + 1 or bb.y1 > H_ + 1:
+            out.append(f"{where}: {what} drawn beyond the canvas {W_}x{H_}: {tuple(round(v) for v in bb.extents)}")
+    small = sorted({(t.get_text(), t.get_fontsize()) for t in fig.findobj(Text)
+                    if t.get_visible() and t.get_text().strip() and t.get_fontsize() < 9 - 1e-9})
+    if small:
+        out.append(f"{where}: text under 9 pt: {small[:4]}")
+    return out
+
 _report = {"plots": 0, "moves": 0, "problems": []}
 for _k, _w in enumerate(sorted((o for o in gc.get_objects() if isinstance(o, LivePlot)), key=lambda o: o.model_id)):
     _report["plots"] += 1
     _w.refresh()
-    _start = _w.image.value
+    _report["problems"] += _text_problems(_w, f"plot {_k} at its defaults")
+    _start, _relayouts = _w.image.value, _w.relayouts
     for _name, _ctl in _w.controls.items():
         _default = _ctl.value
         for _v in _values(_ctl):
             _ctl.value = _v
             _report["moves"] += 1
+            _report["problems"] += _text_problems(_w, f"plot {_k} {_name}={_v!r}")
             _fast = _w.image.value
             _w.fast_reset = False
             _w.refresh()
@@ -51,7 +73,9 @@ for _k, _w in enumerate(sorted((o for o in gc.get_objects() if isinstance(o, Liv
                 _report["problems"].append(f"plot {_k} {_name}={_v!r}: fast redraw differs from a full redraw")
         _ctl.value = _default
         _w.refresh()
-        if _w.image.value != _start:
+        if _w.relayouts != _relayouts:  # a move grew a text beyond the frozen layout: the figure was laid out again
+            _start, _relayouts = _w.image.value, _w.relayouts
+        elif _w.image.value != _start:
             _report["problems"].append(f"plot {_k} {_name}: back at {_default!r} the figure differs from the start")
 print("PROBE" + json.dumps(_report))
 '''

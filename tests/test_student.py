@@ -125,3 +125,12 @@ def test_every_repository_chapter_has_its_stubs_tagged():
                 assert "raises-exception" in cell["metadata"].get("tags", []), path.name
             if cell["cell_type"] == "code":
                 assert cell["outputs"] == [], path.name
+
+
+def test_top_level_answer_gets_a_stub_that_does_not_stop_run_all():
+    src = "sigma_prime_0 = None\n### BEGIN SOLUTION\nsigma_prime_0 = 0.25\n### END SOLUTION\n"
+    out, found = student.strip_solutions(src)
+    assert found and out == "sigma_prime_0 = None\n# YOUR CODE HERE\n"
+    ns = {}
+    exec(out, ns)
+    assert ns["sigma_prime_0"] is None

@@ -163,3 +163,70 @@ def test_contour_lines_draw_what_ax_contour_draws(kw):
     expected = render(False)
     np.testing.assert_array_equal(render(True), expected)
     np.testing.assert_array_equal(render(True), expected)  # the second call reuses the traced lines
+
+
+def _texts_outside(fig, renderer):
+    """What is drawn beyond the canvas: each axes' tight box (ticks, labels, titles, legend) and figure texts."""
+    W, H = fig.canvas.get_width_height()
+    boxes = [(f"axes {i}", ax.get_tightbbox(renderer)) for i, ax in enumerate(fig.axes) if ax.get_visible()]
+    boxes += [(t.get_text(), t.get_window_extent(renderer)) for t in fig.texts if t.get_visible() and t.get_text()]
+    return [(what, tuple(round(v) for v in bb.extents)) for what, bb in boxes
+            if bb.x0 < -1 or bb.y0 < -1 or bb.x1 > W + 1 or bb.y1 > H + 1]
+
+
+def test_titles_and_legends_stay_inside_the_canvas():
+    """The layout is computed with every artist visible (titles took no room once: clipped at the top)."""
+    def draw(data, axes):
+        for ax, k in zip(axes, (1, 2)):
+            ax.plot([0, 1], [0, data * k], label="a line")
+            ax.set_title(f"panel {k}: a long title, value {data}")
+            ax.legend(loc="upper left")
+    lp = widgets.LivePlot(lambda v: v, draw, {"v": widgets.slider(1.0, 0.0, 2.0, 0.5, "v")}, ncols=2,
+                          figsize=(6.4, 2.4))
+    renderer = lp._canvas.get_renderer()
+    assert _texts_outside(lp.fig, renderer) == []
+    lp.set(v=2.0)
+    assert _texts_outside(lp.fig, renderer) == []
+
+
+def test_falls_back_to_a_full_redraw_without_the_private_api(monkeypatch):
+    def draw(data, ax):
+        ax.plot([0, 1], [0, data])
+        ax.set_title(f"value {data}")
+
+    controls = {"v": widgets.slider(1.0, 0.0, 2.0, 0.5, "v")}
+    fast = widgets.LivePlot(lambda v: v, draw, controls)
+    assert fast._fast
+    monkeypatch.setitem(widgets._PRIVATE, "Axis", widgets._PRIVATE["Axis"] + ("_gone_in_a_future_matplotlib",))
+    assert not widgets._private_api_ok()
+    plain = widgets.LivePlot(lambda v: v, draw, {"v": widgets.slider(1.0, 0.0, 2.0, 0.5, "v")})
+    assert not plain._fast
+    first = plain.image.value
+    plain.set(v=2.0)
+    assert bytes(plain.image.value) != bytes(first) and bytes(plain.image.value).startswith(b"\x89PNG")
+    # a LivePlot made before notices on its next move (here: a private detail raising), warns once and goes on
+    def missing(*args):
+        raise AttributeError("'XAxis' object has no attribute '_update_ticks'")
+
+    monkeypatch.setattr(widgets, "_background_key", missing)
+    with pytest.warns(RuntimeWarning, match="fast redraw unavailable"):
+        fast.set(v=2.0)
+    assert not fast._fast
+    fast.set(v=0.5)
+
+
+def test_log_axis_plain_labels():
+    fig = Figure()
+    FigureCanvasAgg(fig)
+    ax = fig.subplots()
+    ax.plot([1e-6, 1.0], [1e-6, 1.0])
+    plots.log_axis(ax, "y", lim=(1e-6, 1.0))
+    plots.log_axis(ax, "x", ticks={1e-3: "0.001", 1.0: "1"})
+    fig.canvas.draw()
+    assert ax.get_yscale() == "log" and ax.get_ylim() == (1e-6, 1.0)
+    labels = [t.get_text() for t in ax.yaxis.get_ticklabels() if 1e-6 <= t.get_position()[1] <= 1.0]
+    assert "1e-06" in labels and "0.001" in labels and "1" in labels
+    assert [t.get_text() for t in ax.xaxis.get_ticklabels()] == ["0.001", "1"]
+    assert ax.yaxis.get_minor_locator().tick_values(1e-6, 1) == [] or len(ax.yaxis.get_minorticklocs()) == 0
+    with pytest.raises(ValueError, match="which"):
+        plots.log_axis(ax, "z")

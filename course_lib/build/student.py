@@ -13,7 +13,9 @@ In a solution, exercise code sits between two lines::
     ### END SOLUTION
 
 The generator replaces each region with ``# YOUR CODE HERE`` + ``raise NotImplementedError()``
-at the same indentation, clears every output and the saved widget state, and tags the
+at the same indentation (a region at the top level of a cell, such as a number worked out by
+hand — written ``answer = None`` above the region — gets ``# YOUR CODE HERE`` alone, so Run All
+does not stop there), clears every output and the saved widget state, and tags the
 stub cells ``raises-exception`` so notebook tests accept their exception.
 
 Student work is never destroyed: each generated chapter records a fingerprint of its cell
@@ -61,7 +63,9 @@ def strip_solutions(source: str, *, markdown: bool = False, where: str = "cell")
                 raise ValueError(f"{where}, line {n}: {BEGIN!r} inside another solution region")
             inside, found = True, True
             indent = line[: len(line) - len(line.lstrip())]
-            out.extend(indent + s for s in (_STUB_MARKDOWN if markdown else _STUB_CODE))
+            # a top-level answer (``x = None`` above the region) keeps Run All going: no raise at top level
+            stub = _STUB_MARKDOWN if markdown else (_STUB_CODE if indent else _STUB_CODE[:1])
+            out.extend(indent + s for s in stub)
         elif marker == END:
             if not inside:
                 raise ValueError(f"{where}, line {n}: {END!r} without a matching {BEGIN!r}")

@@ -15,8 +15,8 @@ import hashlib
 import matplotlib
 import numpy as np
 
-__all__ = ["apply_style", "COLORS", "new_figure", "curve_with_derivative", "loss_curves", "contour_with_paths",
-           "contour_lines"]
+__all__ = ["apply_style", "COLORS", "new_figure", "log_axis", "curve_with_derivative", "loss_curves",
+           "contour_with_paths", "contour_lines"]
 
 #: One colour per series, stable across chapters (matplotlib's tab10).
 COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
@@ -27,7 +27,7 @@ def apply_style() -> None:
     """The course's plot defaults: readable sizes, a grid, no CJK font needed."""
     matplotlib.rcParams.update({
         "figure.figsize": (6.4, 3.6),
-        "figure.dpi": 100,
+        "figure.dpi": 120,  # static figures a projector can show (LivePlot's live PNG has its own dpi)
         "font.family": "DejaVu Sans",
         "font.size": 10,
         "axes.grid": True,
@@ -46,6 +46,43 @@ def new_figure(nrows=1, ncols=1, figsize=None, **kw):
     import matplotlib.pyplot as plt
 
     return plt.subplots(nrows, ncols, figsize=figsize, layout="constrained", **kw)
+
+
+def log_axis(ax, which="y", *, lim=None, ticks=None, subs=(1.0,), numticks=8):
+    """Make ``ax``'s x or y axis logarithmic with plain-text tick labels and no minor ticks.
+
+    Mathtext labels (``$10^{-3}$``) and minor ticks dominate a redraw (the slider target is
+    50 ms), so labels are plain: ``0.001``, ``1e-06``, ``1000`` (``f"{v:g}"``).
+
+    Parameters
+    ----------
+    which : {"x", "y"}
+    lim : (low, high), optional
+        Axis limits (e.g. from :func:`_decades`, steady while a slider moves).
+    ticks : list of values or dict value -> label, optional
+        Fixed ticks; otherwise one per decade (``subs`` multiples of each power of ten).
+    subs, numticks :
+        Of ``matplotlib.ticker.LogLocator`` when ``ticks`` is not given.
+    """
+    from matplotlib.ticker import FixedFormatter, FixedLocator, FuncFormatter, LogLocator, NullLocator
+
+    if which not in ("x", "y"):
+        raise ValueError(f"which must be 'x' or 'y', got {which!r}")
+    axis, set_scale, set_lim = ((ax.yaxis, ax.set_yscale, ax.set_ylim) if which == "y"
+                                else (ax.xaxis, ax.set_xscale, ax.set_xlim))
+    set_scale("log")
+    if lim is not None:
+        set_lim(*lim)
+    if ticks is not None:
+        values = list(ticks)
+        labels = list(ticks.values()) if isinstance(ticks, dict) else [f"{t:g}" for t in values]
+        axis.set_major_locator(FixedLocator(values))
+        axis.set_major_formatter(FixedFormatter(labels))
+    else:
+        axis.set_major_locator(LogLocator(base=10, subs=subs, numticks=numticks))
+        axis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:g}"))
+    axis.set_minor_locator(NullLocator())
+    return ax
 
 
 def curve_with_derivative(ax, x, y, dy, label="f", ylim=None):
