@@ -11,6 +11,7 @@ PY     := $(VENV)/bin/python
 JOBS   ?= 2
 # The course's own launcher (course_lib/__main__.py): runs on any Python, checks its version, makes .venv.
 COURSE := $(PYTHON) -m course_lib
+export NN_OPT_LAB_MAKE_GOALS := $(MAKECMDGOALS)  # for its messages ("run `make PYTHON=python3.12 lab`")
 
 .PHONY: help setup lab lab-zh test test-min unit notebooks notebooks-portable browser lint student solutions \
 	slides html handouts clean bench release grade
@@ -51,7 +52,7 @@ lab-zh:
 
 # check (chapters/ not stale), lint, unit, notebooks, [portable], browser – in that order, stopping at a failure.
 test:
-	@$(COURSE) test --jobs $(JOBS)
+	@$(COURSE) test --jobs $(JOBS) $(TEST_ARGS)
 
 unit notebooks notebooks-portable browser lint:
 	@$(COURSE) test --jobs $(JOBS) $(subst notebooks-portable,portable,$@)

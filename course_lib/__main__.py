@@ -121,11 +121,12 @@ def _refuse_interpreter(why: str) -> Refused:
                              last < SUPPORTED[1] else "") + ")."]
     found = _candidates()
     via_make = "MAKELEVEL" in os.environ
+    goals = os.environ.get("NN_OPT_LAB_MAKE_GOALS", "").strip() or "lab"
     if found:
         cmd = found[0]
         lines.append(f"Found {cmd} on this machine: run "
-                     + (f"`make PYTHON={cmd} ...`" if via_make and " " not in cmd else f"`{cmd} -m course_lib ...`")
-                     + " instead.")
+                     + (f"`make PYTHON={cmd} {goals}`" if via_make and " " not in cmd
+                        else f"`{cmd} -m course_lib {' '.join(sys.argv[1:]) or 'lab'}`") + " instead.")
     else:
         lines.append("Install Python 3.12 (python.org, Homebrew `brew install python@3.12`, apt, or conda), "
                      "then run `python3.12 -m course_lib setup`" + (" (or `make PYTHON=python3.12 setup`)."
@@ -302,8 +303,10 @@ def test_commands(py: Path, step: str, *, jobs: int = 2) -> list:
     }[step]
 
 
-def test(steps=(), *, jobs: int = 2) -> int:
+def test(steps=(), *, jobs: int = 2, keep_going: bool = False) -> int:
+    """Run the test steps in order; stop at the first failure unless ``keep_going``. The first failing code."""
     py = setup(_EXTRAS["test"])
+    failed = []
     if not steps:
         steps = [s for s in STEPS if s != "portable" or _cpu_profile2_in_test()]
         if "portable" not in steps:
@@ -317,8 +320,12 @@ def test(steps=(), *, jobs: int = 2) -> int:
                 _say("(the offline-handout browser test needs reveal.js & co.: `make handouts` fetches them once)")
             elif code != 0:
                 _say(f"test step {step!r} failed (exit {code}): {' '.join(command)}")
-                return code
-    return 0
+                failed.append((step, code))
+                if not keep_going:
+                    return code
+    if failed:
+        _say("failed steps: " + ", ".join(step for step, _ in failed))
+    return failed[0][1] if failed else 0
 
 
 # -- the command line -----------------------------------------------------------------------------
@@ -336,6 +343,7 @@ def main(argv=None) -> int:
     p_test = sub.add_parser("test", help="run the test suite (all steps, or the ones named)")
     p_test.add_argument("steps", nargs="*", metavar="STEP",
                         help="any of: " + " ".join(STEPS) + " (default: all; 'portable' only when switched on)")
+    p_test.add_argument("-k", "--keep-going", action="store_true", help="run every step even after a failure")
     p_test.add_argument("-j", "--jobs", type=int, default=int(os.environ.get("JOBS", "2") or 2),
                         help="pytest-xdist workers (default 2)")
     sub.add_parser("test-min", help="unit tests in build/venv-min at the lowest versions pyproject.toml allows")
@@ -357,7 +365,7 @@ def main(argv=None) -> int:
         if args.command == "lab":
             return lab(zh=args.zh, dry_run=args.dry_run, extra=extra)
         if args.command == "test":
-            return test(args.steps, jobs=args.jobs)
+            return test(args.steps, jobs=args.jobs, keep_going=args.keep_going)
         if args.command == "test-min":
             from .build import min_versions
 
