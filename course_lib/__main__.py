@@ -21,7 +21,8 @@ The Makefile calls this module, so both ways do the same thing.
   only when ``pyproject.toml`` changed or an extra is missing (a stamp in ``.venv``).
 * **Lab**: 127.0.0.1 only, token and XSRF checks on; as root (containers, WSL, cloud machines)
   ``--allow-root`` is added with a warning. The JupyterLab news pop-up and update check are off by
-  default (app settings written into ``.venv``; Settings > JupyterLab News turns them back on).
+  default (app settings written into ``.venv``; Settings > Settings Editor > Notifications turns them
+  back on).
 """
 
 from __future__ import annotations
@@ -116,8 +117,8 @@ def _candidates() -> list:
 
 def _refuse_interpreter(why: str) -> Refused:
     first, last = supported_range()
-    lines = [f"{why}", f"The course needs Python {_dotted(first)} to {_dotted(last)} (TensorFlow has wheels for "
-             "those only" + ("; on an Intel Mac TensorFlow stops at 2.16, which stops at Python 3.12" if
+    lines = [f"{why}", f"The course needs Python {_dotted(first)} to {_dotted(last)} (TensorFlow releases have "
+             "wheels for those only" + ("; on an Intel Mac TensorFlow stops at 2.16, which stops at Python 3.12" if
                              last < SUPPORTED[1] else "") + ")."]
     found = _candidates()
     via_make = "MAKELEVEL" in os.environ
