@@ -3,20 +3,24 @@
 #   make lab-zh  the same with JupyterLab's menus in Simplified Chinese (installs the language pack)
 #   make test    the whole test suite (what CI runs)
 #   make slides  offline reveal.js decks of the solutions in build/slides/ (make html: build/html/)
+# Without make (Windows): python -m course_lib setup | lab | test – this Makefile calls the same code.
 
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
-STAMP  := $(VENV)/.installed-stamp
 JOBS   ?= 2
-PYTEST := $(PY) -m pytest -q -n $(JOBS) --dist loadfile
-NBVAL  := --nbval-current-env --nbval-cell-timeout=300 -p no:cacheprovider
+# The course's own launcher (course_lib/__main__.py): runs on any Python, checks its version, makes .venv.
+COURSE := $(PYTHON) -m course_lib
+export NN_OPT_LAB_MAKE_GOALS := $(MAKECMDGOALS)  # for its messages ("run `make PYTHON=python3.12 lab`")
 
-.PHONY: help setup lab lab-zh test unit notebooks browser lint student solutions slides html handouts clean bench \
-	release grade
+.PHONY: help setup lab lab-zh test test-min unit notebooks notebooks-portable browser lint student solutions \
+	slides html handouts clean bench release grade
 
-# Tests run offline: course_lib blocks any connection that is not to this machine.
-test unit notebooks: export NN_OPT_LAB_OFFLINE = 1
+# The second CPU profile in `make test` (course_lib/build/cpu_profile.py): off until every solution passes it;
+# `make test CPU_PROFILE2=1` runs it once. The default lives in course_lib/__main__.py (CPU_PROFILE2_IN_TEST).
+ifdef CPU_PROFILE2
+export NN_OPT_LAB_CPU_PROFILE2 = $(CPU_PROFILE2)
+endif
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -25,57 +29,37 @@ help:
 	@echo "  make solutions  re-execute solutions/ in place, then regenerate chapters/"
 	@echo "  make handouts   make slides + make html (assets fetched once with npm into build/npm/)"
 	@echo "  make browser    the browser tests alone (JupyterLab + Chromium; part of make test)"
+	@echo "  make notebooks-portable  nbval over solutions/ under the second CPU profile (no AVX2/AVX-512 kernels)"
+	@echo "  make test-min   unit tests at the lowest versions pyproject.toml allows (Python 3.11, build/venv-min)"
 	@echo "  make clean      remove build artefacts (never a notebook)"
 	@echo "  make release    the student bundle (chapters + package, no solutions) in build/release/"
 	@echo "  make grade SUBMISSIONS=dir   autograde dir/<student>/<NN_topic>.ipynb with nbgrader -> build/grades.csv"
 
-# Idempotent: reinstalls only when pyproject.toml changed since the last install.
-setup: $(STAMP)
-$(STAMP): pyproject.toml
-	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
-	@touch $(STAMP)
+# Idempotent: pip runs again only when pyproject.toml changed or an extra is missing (a stamp in .venv).
+# Refuses a Python TensorFlow has no wheels for, and remakes a .venv made by one (make PYTHON=python3.12 ...).
+setup:
+	@$(COURSE) setup
 
-# Localhost only, token authentication and XSRF checks on (JupyterLab's secure defaults, spelled out).
-LAB_CMD = $(VENV)/bin/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=chapters \
-	--ServerApp.disable_check_xsrf=False --ServerApp.open_browser=True
-lab: setup
-	$(LAB_CMD)
+# Localhost only, token authentication and XSRF checks on (JupyterLab's secure defaults, spelled out); as
+# root, --allow-root with a warning; the news pop-up off (app settings in .venv). LAB_ARGS=--dry-run prints it.
+lab:
+	@$(COURSE) lab $(LAB_ARGS)
 
 # Optional Simplified Chinese UI: the language pack (extra "zh") and a default locale for this command only
-# (app-level overrides.json in build/; a language picked in Settings -> Language still wins).
-ZH_STAMP := $(VENV)/.installed-zh-stamp
-$(ZH_STAMP): pyproject.toml | $(STAMP)
-	$(PY) -m pip install --quiet -e '.[dev,zh]'
-	@touch $(ZH_STAMP)
-lab-zh: setup $(ZH_STAMP)
-	@mkdir -p build/lab-zh
-	@echo '{"@jupyterlab/translation-extension:plugin": {"locale": "zh_CN"}}' > build/lab-zh/overrides.json
-	$(LAB_CMD) --LabApp.app_settings_dir=$(CURDIR)/build/lab-zh
+# (app-level overrides.json in build/lab-zh; a language picked in Settings -> Language still wins).
+lab-zh:
+	@$(COURSE) lab --zh $(LAB_ARGS)
 
-test: setup
-	$(PY) -m course_lib.build.student --check
-	$(MAKE) --no-print-directory lint
-	$(PYTEST) -m "not browser" tests
-	$(MAKE) --no-print-directory notebooks
-	$(MAKE) --no-print-directory browser
+# check (chapters/ not stale), lint, unit, notebooks, [portable], browser – in that order, stopping at a failure.
+test:
+	@$(COURSE) test --jobs $(JOBS) $(TEST_ARGS)
 
-unit: setup
-	$(PYTEST) -m "not browser" tests
+unit notebooks notebooks-portable browser lint:
+	@$(COURSE) test --jobs $(JOBS) $(subst notebooks-portable,portable,$@)
 
-# JupyterLab + Chromium (tests/test_browser.py): one server and one browser for the module, so no xdist.
-# Skipped, with the reason printed, where there is no Chromium; NN_OPT_LAB_REQUIRE_BROWSER=1 (CI) fails instead.
-browser: setup
-	@$(PY) -m course_lib.build.handouts fetch >/dev/null || echo "(the offline-handout browser test needs these assets)"
-	$(PY) -m pytest -q -rs -p no:cacheprovider -m browser tests/test_browser.py
-
-notebooks: setup
-	$(PYTEST) $(NBVAL) --nbval solutions --nbval-sanitize-with tests/nbval_sanitize.cfg
-	$(PYTEST) $(NBVAL) --nbval-lax chapters
-
-lint: setup
-	$(VENV)/bin/ruff check course_lib tests benchmarks solutions chapters
+# Not part of `make test` (a second TensorFlow install and the unit suite again): see course_lib/build/min_versions.py.
+test-min:
+	@$(COURSE) test-min
 
 student: setup
 	$(PY) -m course_lib.build.student

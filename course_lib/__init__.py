@@ -1,7 +1,9 @@
 """NN-Opt Lab's shared library: every chapter notebook imports it.
 
-Nothing heavy happens at import time: numpy only. TensorFlow is imported lazily through
-:func:`import_tf`, the one place that also silences its logs and applies the course's seed.
+Nothing heavy happens at import time: not even numpy (imported by the functions that use it, so
+``python -m course_lib`` runs on a bare interpreter before anything is installed). TensorFlow is
+imported lazily through :func:`import_tf`, the one place that also silences its logs and applies the
+course's seed.
 
 Typical first cell of a notebook::
 
@@ -13,8 +15,6 @@ from __future__ import annotations
 
 import os
 import random
-
-import numpy as np
 
 __all__ = ["SEED", "setup", "import_tf", "rng", "current_seed"]
 __version__ = "0.1.0"
@@ -59,6 +59,8 @@ def setup(seed: int = SEED, *, plots: bool = True) -> int:
     int
         The seed, so a notebook can print what it used.
     """
+    import numpy as np
+
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
     seed = int(seed)
@@ -78,8 +80,10 @@ def setup(seed: int = SEED, *, plots: bool = True) -> int:
     return seed
 
 
-def rng(seed: int | None = None) -> np.random.Generator:
+def rng(seed: int | None = None) -> numpy.random.Generator:  # noqa: F821 (numpy is imported lazily)
     """A fresh numpy ``Generator`` seeded with ``seed`` (default: the notebook's seed)."""
+    import numpy as np
+
     if seed is None:
         seed = SEED if _state["seed"] is None else _state["seed"]
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:

@@ -2,8 +2,9 @@
 
 For every chapter notebook (students' versions, ``chapter_notebooks()``): open it, run all cells,
 check no cell shows an error (cells tagged ``raises-exception`` aside), and move each live figure's
-controls, asserting the figure's PNG changes. Then present one chapter with jupyterlab-deck and move
-a slider there, and load one offline handout deck (``make slides``) with the network cut.
+controls, asserting the figure's PNG changes. Then present one chapter with jupyterlab-slideshow (the
+maintained fork of jupyterlab-deck) and move a slider there, walk a small deck with the arrow keys (never an
+empty slide), and load one offline handout deck (``make slides``) with the network cut.
 
 One JupyterLab server (127.0.0.1, random free port, a token, its own settings/workspace folders, a
 copy of ``chapters/`` so nothing is saved into the repository) and one Chromium serve the module.
@@ -361,7 +362,7 @@ VISIBLE_IN_DECK = "img.widget-image"
 
 
 def test_slider_is_live_in_deck_mode(lab, browser):
-    """jupyterlab-deck keeps widgets alive: present a chapter, step to a live figure, move its slider."""
+    """jupyterlab-slideshow keeps widgets alive: present a chapter, step to a live figure, move its slider."""
     if DECK_CHAPTER is None:
         pytest.skip("no chapter has a live figure")
     nb = nbformat.read(DECK_CHAPTER, as_version=4)
@@ -384,9 +385,9 @@ def test_slider_is_live_in_deck_mode(lab, browser):
                 if steps >= limit or same >= 3:  # three presses that changed nothing: the end of the deck
                     dash = [i for i, c in enumerate(nb.cells) if c.metadata.get("slideshow", {}).get("slide_type") == "-"]
                     pytest.fail(f"no live figure became visible after {steps} steps (→) through the deck of "
-                                f"{DECK_CHAPTER.name}" + (f"; jupyterlab-deck 0.2 never shows cells whose slide_type is "
+                                f"{DECK_CHAPTER.name}" + (f"; jupyterlab-slideshow never shows cells whose slide_type is "
                                                           f"'-', here {dash}" if dash else ""))
-                # → (not ↓: jupyterlab-deck 0.2 goes blank when ↓ lands on a speaker-notes cell)
+                # → walks the slides (↓ would also visit sub-slides and fragments: see the next test)
                 before = p.page.evaluate(shown)
                 p.page.keyboard.press("ArrowRight")
                 p.page.wait_for_timeout(400)  # the deck's transition
@@ -402,6 +403,54 @@ def test_slider_is_live_in_deck_mode(lab, browser):
                 "moving the slider in deck mode did not redraw the figure"
             assert p.page.evaluate("() => document.body.dataset.jpDeckMode") == "presenting"
             p.shoot("_moved")
+    finally:
+        with contextlib.suppress(Exception):
+            p.page.evaluate("() => window.jupyterapp.commands.execute('deck:stop')")
+        p.close()
+        lab.shutdown_kernels()
+
+
+DECK_CELLS = [("# S1", "slide"), ("S1 text", None), ("N1 speaker note", "notes"), ("### S1a", "subslide"),
+              ("S1a text", None), ("## S2", "slide"), ("N2 note before a fragment", "notes"),
+              ("F2 fragment", "fragment"), ("## S3", "slide"), ("S3 text", None), ("N3 last note", "notes"),
+              ("## S4", "slide")]
+
+
+def test_deck_arrow_keys_never_show_an_empty_slide(lab, browser):
+    """↓ onto a speaker-notes cell left jupyterlab-deck 0.2 on an empty page (README, until issue 15); ↓ and →
+    through a deck whose notes sit before a sub-slide, before a fragment and at a slide's end always show text."""
+    nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                                           "language": "python"}})
+    for text, kind in DECK_CELLS:
+        cell = nbformat.v4.new_markdown_cell(text)
+        if kind:
+            cell.metadata["slideshow"] = {"slide_type": kind}
+        nb.cells.append(cell)
+    nbformat.write(nb, lab.root / "chapters" / "deck_keys.ipynb")
+    visible = """() => [...document.querySelectorAll('.jp-Notebook .jp-Cell.jp-deck-mod-visible')]
+        .filter(c => { const r = c.getBoundingClientRect(); return r.width > 0 && r.height > 0 && r.bottom > 0
+                       && r.top < innerHeight; }).map(c => c.innerText.trim().split('\\n')[0])"""
+    p = Page(browser, "deck_keys", lab)
+    try:
+        with p.evidence():
+            open_notebook(p, lab, "deck_keys.ipynb", len(DECK_CELLS))
+            p.page.locator(".jp-Notebook .jp-Cell").first.click()
+            p.page.keyboard.press("Escape")
+            p.page.click(".jp-NotebookPanel-toolbar [data-jp-item-name='deck'] button")
+            p.page.wait_for_selector("body[data-jp-deck-mode='presenting'] .jp-Deck-Remote")
+            p.page.locator(".jp-Notebook").focus()
+            seen = []
+            for key in ["ArrowDown"] * 4 + ["ArrowRight", "ArrowDown", "ArrowDown", "ArrowRight", "ArrowDown",
+                                             "ArrowDown", "ArrowRight"]:
+                p.page.keyboard.press(key)
+                p.page.wait_for_timeout(500)  # the deck's transition
+                shown = p.page.evaluate(visible)
+                assert shown, f"an empty slide after {' '.join(seen + [key])}"
+                assert not any(t.startswith("N") for t in shown), f"a speaker note is on the slide: {shown}"
+                seen.append(key)
+                seen.append("=" + "|".join(shown))
+            texts = {t for step in seen if step.startswith("=") for t in step[1:].split("|")}
+            assert {"S1a", "F2 fragment", "S4"} <= texts, seen  # ↓ reached the sub-slide and the fragment
     finally:
         with contextlib.suppress(Exception):
             p.page.evaluate("() => window.jupyterapp.commands.execute('deck:stop')")

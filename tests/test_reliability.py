@@ -64,8 +64,11 @@ def _make_dry_run(target):
 
 
 def test_make_lab_binds_localhost_with_token_and_xsrf():
-    cmd = [line for line in _make_dry_run("lab").splitlines() if "jupyter lab" in line]
-    assert len(cmd) == 1, cmd
+    # `make lab` runs `python -m course_lib lab`; LAB_ARGS=--dry-run makes it print the JupyterLab command.
+    out = subprocess.run(["make", "-s", "-C", str(ROOT), "lab", "LAB_ARGS=--dry-run", f"PYTHON={sys.executable}"],
+                         capture_output=True, text=True, check=True).stdout
+    cmd = [line for line in out.splitlines() if "-m jupyterlab" in line]
+    assert len(cmd) == 1, out
     cmd = cmd[0]
     assert "--ServerApp.ip=127.0.0.1" in cmd
     weakening = [r"token\s*=\s*(''|\"\"|\s|$)", r"\bpassword\s*=", r"disable_check_xsrf\s*=\s*True",

@@ -1,10 +1,11 @@
 """Every solution notebook presents as a sensible deck, and its offline handouts fetch nothing remote.
 
-The deck checks read ``cell.metadata.slideshow.slide_type`` (what jupyterlab-deck and reveal.js use):
+The deck checks read ``cell.metadata.slideshow.slide_type`` (what jupyterlab-slideshow and reveal.js use):
 every cell's role is slide / subslide / fragment / skip / notes, or "continue the current slide", which
 is written as *no* ``slide_type`` (JupyterLab's property inspector writes it so when you pick "-").
-The literal value ``"-"`` is refused: jupyterlab-deck 0.2 never shows such a cell (it only treats a
-missing slide_type as "continue"), so a presented deck would lose every figure and slider. Also: the
+The literal value ``"-"`` is refused: jupyterlab-slideshow 0.3 (like jupyterlab-deck 0.2 before it) never
+shows such a cell (it only treats a missing slide_type as "continue"), so a presented deck would lose every
+figure and slider. Also: the
 first cell opens a slide, the ``course_lib.setup()`` cell is skipped, every section heading (``##``)
 opens a slide and every sub-heading (``###``) a slide or sub-slide, and no slide is absurdly long. "Long" is the estimated height of what the slide shows, drawn the way
 nbconvert's reveal.js template draws it (a 960 × 700 px canvas, 20 px prose, 19 px code, figures at
@@ -49,12 +50,12 @@ def test_there_are_solution_notebooks():
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
-def test_every_cell_has_a_slide_role_jupyterlab_deck_shows(path):
+def test_every_cell_has_a_slide_role_the_live_deck_shows(path):
     cells = _load(path).cells
     dash = [i for i, c in enumerate(cells) if _slide_type(c) == "-"]
-    assert not dash, (f"{path.name}: cells {dash} have slide_type '-', which jupyterlab-deck 0.2 never shows "
+    assert not dash, (f"{path.name}: cells {dash} have slide_type '-', which jupyterlab-slideshow never shows "
                       "(their figures and sliders vanish from the presented deck). Delete the key instead: "
-                      "no slide_type means 'continue the current slide' for jupyterlab-deck and nbconvert alike")
+                      "no slide_type means 'continue the current slide' for jupyterlab-slideshow and nbconvert alike")
     bad = [(i, _slide_type(c)) for i, c in enumerate(cells) if _slide_type(c) not in SLIDE_TYPES]
     assert not bad, (f"{path.name}: cells (index, slide_type) with an unknown slideshow.slide_type "
                      f"(expected slide, subslide, fragment, skip, notes, or none to continue the slide): {bad}")

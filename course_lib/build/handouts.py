@@ -17,7 +17,7 @@ links a reader may click (``<a href="https://...">``) are allowed.
 
 Slides follow each cell's ``slideshow.slide_type`` (``notes`` cells become reveal.js
 speaker notes: press ``S`` in the deck). The figures are the static PNGs the notebooks
-carry: sliders need a live kernel (present with jupyterlab-deck for that).
+carry: sliders need a live kernel (present with jupyterlab-slideshow for that).
 """
 
 from __future__ import annotations
