@@ -15,7 +15,7 @@ import hashlib
 import matplotlib
 import numpy as np
 
-__all__ = ["apply_style", "COLORS", "new_figure", "log_axis", "curve_with_derivative", "loss_curves",
+__all__ = ["apply_style", "COLORS", "new_figure", "log_axis", "labels", "curve_with_derivative", "loss_curves",
            "contour_with_paths", "contour_lines"]
 
 #: One colour per series, stable across chapters (matplotlib's tab10).
@@ -82,6 +82,16 @@ def log_axis(ax, which="y", *, lim=None, ticks=None, subs=(1.0,), numticks=8):
         axis.set_major_locator(LogLocator(base=10, subs=subs, numticks=numticks))
         axis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:g}"))
     axis.set_minor_locator(NullLocator())
+    return ax
+
+
+def labels(ax, xlabel, ylabel, title, *, legend=True):
+    """Name an axes: x and y labels, a 10 pt title (a panel of small multiples), a 9 pt legend."""
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title, fontsize=10)
+    if legend:
+        ax.legend(fontsize=9)
     return ax
 
 

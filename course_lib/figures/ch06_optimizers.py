@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._axes import COLORS, _decades, _round_up, contour_with_paths, log_axis
+from ._axes import COLORS, _decades, _round_up, contour_with_paths, labels, log_axis
 
 __all__ = ["RACE_COLORS", "draw_optimizer_race", "draw_race_panels", "draw_newton", "draw_adagrad_slowdown",
            "draw_adam_bias", "draw_nadam_momentum"]
@@ -141,17 +141,11 @@ def draw_adagrad_slowdown(data, axes):
     ax_lr.plot(t, eff[:, 1], lw=1.8, ls="--", color=COLORS[3], label="AdaGrad, x2")
     ax_lr.axhline(data["lr"], lw=1.8, color=COLORS[0], label="SGD (both)")
     log_axis(ax_lr, lim=(1e-3, 1.0))
-    ax_lr.set_xlabel("step")
-    ax_lr.set_ylabel("lr / sqrt(V)")
-    ax_lr.set_title("learning rate per coordinate", fontsize=10)
-    ax_lr.legend(fontsize=9)
+    labels(ax_lr, "step", "lr / sqrt(V)", "learning rate per coordinate")
     ax_f.plot(t, data["factor_adagrad"], lw=1.8, color=COLORS[3], label="AdaGrad")
     ax_f.axhline(data["factor_sgd"], lw=1.8, color=COLORS[0], label="SGD")
     ax_f.set_ylim(0.9, 1.0)
-    ax_f.set_xlabel("step")
-    ax_f.set_ylabel("x1(t+1) / x1(t)")
-    ax_f.set_title("x1 shrinks per step by", fontsize=10)
-    ax_f.legend(fontsize=9)
+    labels(ax_f, "step", "x1(t+1) / x1(t)", "x1 shrinks per step by")
     return axes
 
 
@@ -160,10 +154,7 @@ def draw_adam_bias(data, ax):
     for i, (label, y) in enumerate(data.items()):
         ax.plot(np.arange(1, len(y) + 1), y, lw=1.8, color=COLORS[i % len(COLORS)], label=label)
     log_axis(ax, "x")
-    ax.set_xlabel("step t")
-    ax.set_ylabel("|step| / lr")
-    ax.set_title("Adam's step for a constant gradient", fontsize=10)
-    ax.legend(fontsize=9)
+    labels(ax, "step t", "|step| / lr", "Adam's step for a constant gradient")
     return ax
 
 
@@ -172,9 +163,6 @@ def draw_nadam_momentum(data, ax):
     ax.plot(data["t"], data["keras"], lw=1.8, color=COLORS[0], label="Keras: 0.96^t")
     ax.plot(data["t"], data["dozat"], lw=1.8, ls="--", color=COLORS[1], label="Dozat 2016: 0.96^(t/250)")
     log_axis(ax, "x")
-    ax.set_xlabel("step t")
-    ax.set_ylabel("momentum mu_t")
-    ax.set_title("Nadam's momentum schedule", fontsize=10)
-    ax.legend(fontsize=9)
+    labels(ax, "step t", "momentum mu_t", "Nadam's momentum schedule")
     return ax
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._axes import COLORS, log_axis, loss_curves
+from ._axes import COLORS, labels, log_axis, loss_curves
 from .ch06_optimizers import RACE_COLORS
 
 __all__ = ["draw_iris_runs", "draw_curves", "draw_loss_vs_updates", "draw_restarts", "draw_sparse_race",
@@ -48,10 +48,7 @@ def draw_loss_vs_updates(data, ax):
         steps = (np.arange(len(r.test_loss)) + 1) * r.info["batches_per_epoch"]
         ax.plot(steps, r.test_loss, lw=1.6, color=COLORS[i % len(COLORS)], label=label)
     log_axis(ax)
-    ax.set_xlabel("update step")
-    ax.set_ylabel("test loss (MSE, 30 flowers)")
-    ax.set_title("test loss per update", fontsize=10)
-    ax.legend(fontsize=9)
+    labels(ax, "update step", "test loss (MSE, 30 flowers)", "test loss per update")
     return ax
 
 
@@ -62,10 +59,7 @@ def draw_restarts(runs, ax):
         ax.plot(r.loss, lw=2.4 if i == best else 1.0, alpha=1.0 if i == best else 0.6,
                 color=COLORS[3] if i == best else "0.5", label="best start" if i == best else None)
     log_axis(ax)
-    ax.set_xlabel("epoch")
-    ax.set_ylabel("training loss (MSE)")
-    ax.set_title("random starts", fontsize=10)
-    ax.legend(fontsize=9)
+    labels(ax, "epoch", "training loss (MSE)", "random starts")
     return ax
 
 
