@@ -8,6 +8,7 @@ benchmarks/run_all.png. Sections:
 3. The course's experiments through course_lib vs written the course's way (TF eager).
 4. From-scratch optimizers vs keras.optimizers on 2-D trajectories.
 5. `import course_lib` (TensorFlow must stay unimported).
+6. Slider latency in the browser (``browser.py``): JupyterLab + Chromium, key press -> new picture painted.
 
 Usage: python benchmarks/run.py [--quick] [--only SECTION ...]
 """
@@ -177,7 +178,7 @@ def _machine():
 
     return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(),
             "numpy": version("numpy"), "tensorflow": version("tensorflow"), "keras": version("keras"),
-            "platform": platform.platform(), "date": datetime.date.today().isoformat()}
+            "platform": platform.platform(), "jupyterlab": version("jupyterlab"), "date": datetime.date.today().isoformat()}
 
 
 def write_report(res):
@@ -217,6 +218,34 @@ def write_report(res):
             lines.append(f"| {r['notebook']} | {r['label']} | {r['control']} | {r['n']} | {r['median_ms']:.1f} | "
                          f"{r['p95_ms']:.1f} | {'yes' if ok else '**no**'} |")
         lines.append("")
+    if "browser" in res:
+        rows = [r for r in res["browser"] if "p95_ms" in r]
+        from benchmarks.browser import MOVES, TARGET_P95_MS
+
+        met = sum(r["p95_ms"] <= TARGET_P95_MS for r in rows)
+        kernel = {}
+        for r in res.get("sliders", []):
+            kernel.setdefault(r["notebook"], []).append(r)
+        lines += ["## Slider latency in the browser (key press → new picture painted)", "",
+                  f"JupyterLab {res['machine'].get('jupyterlab', '')} in headless Chromium on the same machine "
+                  f"(`benchmarks/browser.py`): one slider of every live figure of every chapter notebook, moved "
+                  f"{MOVES} times by one step with the arrow key. Timed in the page from the `keydown` event to the "
+                  "first animation frame after the figure's new PNG has loaded and decoded. "
+                  f"Target: p95 ≤ {TARGET_P95_MS} ms per control. **{met} of {len(rows)}** controls meet it. "
+                  "The in-kernel columns are the worst of that notebook's controls in the slider section above "
+                  "(value change → PNG ready).", "",
+                  "| notebook | figure | slider | moves | median ms | p95 ms | max ms | in kernel: worst median / p95 ms | target met |",
+                  "|---|---|---|---|---|---|---|---|---|"]
+        for r in res["browser"]:
+            k = kernel.get(r["notebook"].replace("chapters/", ""), [])
+            kk = (f"{max(x['median_ms'] for x in k):.0f} / {max(x['p95_ms'] for x in k):.0f}" if k else "–")
+            if "p95_ms" in r:
+                lines.append(f"| {r['notebook']} | {r['plot']} | {r['label']} | {r['moves']} | {r['median_ms']:.0f} | "
+                             f"{r['p95_ms']:.0f} | {r['max_ms']:.0f} | {kk} | "
+                             f"{'yes' if r['p95_ms'] <= TARGET_P95_MS else '**no**'} |")
+            else:
+                lines.append(f"| {r['notebook']} | {r['plot']} | {r['label']} | 0 | – | – | – | {kk} | **no redraw** |")
+        lines.append("")
     if "experiments" in res:
         lines += ["## The course's experiments and Keras comparisons", "",
                   "| experiment | course_lib s | reference s | reference | speed-up | same numbers |", "|---|---|---|---|---|---|"]
@@ -253,9 +282,9 @@ def plot_run_all(rows):
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--quick", action="store_true", help="1 repeat, fewer slider values (a smoke run)")
-    p.add_argument("--only", nargs="*", choices=["import", "run_all", "experiments"], default=None)
+    p.add_argument("--only", nargs="*", choices=["import", "run_all", "experiments", "browser"], default=None)
     a = p.parse_args(argv)
-    only = set(a.only or ["import", "run_all", "experiments"])
+    only = set(a.only or ["import", "run_all", "experiments", "browser"])
     res = {"machine": _machine()}
     if a.only and (HERE / "results.json").exists():  # a partial run updates the other sections' last results
         res = {**json.loads((HERE / "results.json").read_text()), **res}
@@ -266,6 +295,11 @@ def main(argv=None):
         print("Run All + sliders ...", flush=True)
         res["run_all"], res["sliders"] = bench_run_all(1 if a.quick else 3, 12 if a.quick else 40)
         plot_run_all(res["run_all"])
+    if "browser" in only:
+        from benchmarks.browser import bench_browser
+
+        print("sliders in the browser ...", flush=True)
+        res["browser"] = bench_browser(chapter_notebooks(), moves=4 if a.quick else 10)
     if "experiments" in only:
         print("experiments ...", flush=True)
         res["experiments"] = bench_experiments()
