@@ -7,10 +7,11 @@ import socket
 import subprocess
 import sys
 
+import nbformat
 import pytest
 
 from course_lib.build import _offline
-from course_lib.build.notebooks import ROOT, execute, solution_notebooks, text_outputs
+from course_lib.build.notebooks import ROOT, solution_notebooks, text_outputs
 
 TEST_NET = ("192.0.2.1", 80)  # RFC 5737 documentation address: never a real host
 
@@ -41,21 +42,15 @@ def test_offline_guard_reaches_notebook_kernels():
     assert out.stdout.strip() == "blocked"
 
 
-def _without_ignored(nb):
-    for cell in nb.cells:
-        if "nbval-ignore-output" in cell.metadata.get("tags", []):
-            cell.outputs = []
-    return nb
-
-
-@pytest.mark.slow
 @pytest.mark.parametrize("path", solution_notebooks(), ids=lambda p: p.stem)
-def test_solution_notebook_is_deterministic(path):
-    """Two runs in fresh kernels print exactly the same text (cells tagged nbval-ignore-output aside)."""
-    first = text_outputs(_without_ignored(execute(path, write=False)))
-    second = text_outputs(_without_ignored(execute(path, write=False)))
-    assert first == second
-    assert not [t for t in first if ":error]" in t or ":stderr]" in t], "errors or stderr in a solution"
+def test_saved_solution_shows_no_error_or_stderr(path):
+    """What a reader sees in a solution has no traceback and no warning text.
+
+    Determinism needs no second execution here: nbval (``make test``'s notebook step, under two CPU
+    profiles) runs every solution in a fresh kernel and compares its text with these saved outputs.
+    """
+    shown = [t for t in text_outputs(nbformat.read(path, as_version=4)) if ":error]" in t or ":stderr]" in t]
+    assert not shown, f"{path.name}: {shown[:3]}"
 
 
 def _make_dry_run(target):
