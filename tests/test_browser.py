@@ -2,7 +2,8 @@
 
 For every chapter notebook (students' versions, ``chapter_notebooks()``): open it, run all cells,
 check no cell shows an error (cells tagged ``raises-exception`` aside), and move each live figure's
-controls, asserting the figure's PNG changes. Then present one chapter with jupyterlab-slideshow (the
+controls, asserting the figure's PNG changes; then, in the same kernel, move every control of every live
+figure and check its redraws and its text (``tests/_liveplot_probe.py``). Then present one chapter with jupyterlab-slideshow (the
 maintained fork of jupyterlab-deck) and move a slider there, walk a small deck with the arrow keys (never an
 empty slide), and load one offline handout deck (``make slides``) with the network cut.
 
@@ -32,6 +33,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from _liveplot_probe import PROBE, problems
 
 from course_lib.build import handouts
 from course_lib.build.notebooks import ROOT, chapter_notebooks, solution_notebooks
@@ -239,6 +241,13 @@ ARM_KERNEL_TURN = """(ms) => { const k = window.jupyterapp.shell.currentWidget.s
 IMAGE_DIGEST = """async (img) => { const b = await (await fetch(img.src)).arrayBuffer();
     const d = await crypto.subtle.digest('SHA-256', b);
     return [img.src, [...new Uint8Array(d)].map(x => x.toString(16).padStart(2, '0')).join('')]; }"""
+# Runs Python in the notebook's kernel (not as a cell) and resolves with its stdout and error text.
+KERNEL_RUN = """async (code) => { const k = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+    const f = k.requestExecute({code, silent: false, store_history: false}); let out = '';
+    f.onIOPub = (msg) => { const t = msg.header.msg_type;
+      if (t === 'stream') out += msg.content.text;
+      else if (t === 'error') out += '\\nERROR ' + msg.content.ename + ': ' + msg.content.evalue; };
+    await f.done; return out; }"""
 # A LivePlot is a VBox holding a VBox of controls, an Image and an HTML caption.
 LIVE_PLOT = ".jp-OutputArea-output .widget-vbox:has(> img.widget-image)"
 LIVE_PLOTS = f".jp-Notebook {LIVE_PLOT}"
@@ -351,6 +360,9 @@ def test_chapter_runs_and_its_figures_are_live(lab, browser, path):
             if n_plots:
                 assert any(how.startswith("slider") for how in moved.values()), \
                     f"{path.name}: no slider changed a figure: {moved}"
+            # Kernel side (tests/_liveplot_probe.py): every control, fast vs full redraw, text in the canvas, >= 9 pt.
+            found = problems(p.page.evaluate(KERNEL_RUN, PROBE), expect_plots=_has_live_plot(path))
+            assert not found, f"{path.name}: live figures:\n" + "\n".join(found)
             assert not p.blocked, f"{path.name}: JupyterLab tried to reach the network: {p.blocked}"
     finally:
         p.close()
