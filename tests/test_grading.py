@@ -8,7 +8,7 @@ import nbformat
 import pytest
 
 from course_lib.build import grading, student
-from course_lib.build.notebooks import ROOT
+from course_lib.build.notebooks import ROOT, solution_notebooks
 
 CELLS = [
     ("markdown", "# 99 A tiny chapter\n\nExercises to test the grading flow."),
@@ -136,3 +136,9 @@ def test_release_wheel_runs_a_chapter_outside_the_repository(tmp_path):
                          env={k: v for k, v in __import__("os").environ.items() if k != "PYTHONPATH"})
     assert res.returncode == 0, res.stderr[-3000:]
     assert str(env_dir) in res.stdout, res.stdout  # installed into the fresh venv by the notebook's first cell
+
+
+@pytest.mark.parametrize("path", solution_notebooks(), ids=lambda p: p.stem)
+def test_solution_grading_metadata_is_current(path):
+    """Every exercise of every solution carries current nbgrader metadata and is followed by its checker."""
+    assert grading.problems(nbformat.read(path, as_version=4), path.stem) == []
