@@ -16,8 +16,8 @@ export NN_OPT_LAB_MAKE_GOALS := $(MAKECMDGOALS)  # for its messages ("run `make 
 .PHONY: help setup lab lab-zh test test-min unit notebooks notebooks-portable browser lint student solutions \
 	slides html handouts clean bench release grade
 
-# The second CPU profile in `make test` (course_lib/build/cpu_profile.py): off until every solution passes it;
-# `make test CPU_PROFILE2=1` runs it once. The default lives in course_lib/__main__.py (CPU_PROFILE2_IN_TEST).
+# The second CPU profile in `make test` (course_lib/build/cpu_profile.py): on; `make test CPU_PROFILE2=0` skips
+# it once. The default lives in course_lib/__main__.py (CPU_PROFILE2_IN_TEST).
 ifdef CPU_PROFILE2
 export NN_OPT_LAB_CPU_PROFILE2 = $(CPU_PROFILE2)
 endif

@@ -1,8 +1,8 @@
 """The second CPU profile: run a command as if on a CPU with none of this one's fast kernels.
 
 The saved outputs of ``solutions/`` must hold on every student's and instructor's machine, not only
-on CI's. ``make test`` compares them on the machine it runs on and, behind a switch
-(``course_lib.__main__.CPU_PROFILE2_IN_TEST``), once more under this profile, which forces the
+on CI's. ``make test`` compares them on the machine it runs on and once more under this profile
+(switch: ``course_lib.__main__.CPU_PROFILE2_IN_TEST``, on), which forces the
 oldest x86-64 code paths of the three libraries that do the arithmetic:
 
 ================================  ===============================================  ==========================
