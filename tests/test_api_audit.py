@@ -41,6 +41,7 @@ import course_lib
 INFRASTRUCTURE = {
     "_cache": "functools.lru_cache that names an unhashable argument (used by the numeric modules)",
     "_check": "the argument checks every module shares (their errors are audited through the callers)",
+    "__main__": "python -m course_lib setup|lab|test: the launcher (tested in tests/test_install.py)",
     "build": "tooling students never import: notebook executor, student generator, handouts, offline guard",
     "checks": "the exercise checker: compares a student's function with a reference, any input",
     "figures": "draw halves of the figures: take a compute() result and a matplotlib Axes",

@@ -230,8 +230,12 @@ def release(out: Path | str | None = None, *, root: Path | str = ROOT) -> Path:
 
 
 def solution_lines(root: Path | str = ROOT) -> set[str]:
-    """Every non-trivial line inside a solution region of ``solutions/`` (what a release must not contain)."""
-    lines = set()
+    """Every non-trivial line inside a solution region of ``solutions/`` (what a release must not contain).
+
+    A line that the lesson itself also shows outside every solution region (the notes' code that an answer
+    builds on, e.g. ``loss_regularization = []``) gives nothing away and is not counted.
+    """
+    inside_lines, outside_lines = set(), set()
     for path in solution_notebooks(root):
         for cell in nbformat.read(path, as_version=4).cells:
             inside = False
@@ -240,9 +244,9 @@ def solution_lines(root: Path | str = ROOT) -> set[str]:
                     inside = True
                 elif line.strip() == END:
                     inside = False
-                elif inside and len(line.strip()) >= 12:
-                    lines.add(line.strip())
-    return lines
+                elif len(line.strip()) >= 12:
+                    (inside_lines if inside else outside_lines).add(line.strip())
+    return inside_lines - outside_lines
 
 
 # -- autograding --------------------------------------------------------------------------------------
