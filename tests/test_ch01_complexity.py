@@ -148,6 +148,21 @@ def test_latency_table_and_observations():
                                            "VGG-style 64x64 x2", "MobileNet-style 64x64 x2"}
 
 
+def test_latency_comparison_orders_and_counts_pairs():
+    models = {"a": X.mlp((4, 4, 1), hidden=(8,)), "b": X.mlp((4, 4, 1), hidden=(8, 8)),
+              "c": X.mlp((4, 4, 1), hidden=(32, 32))}                  # FLOPs: a < b < c
+    here = X.latency_table(models, {"a": 3e-3, "b": 1e-3, "c": 2e-3})  # time: b < c < a
+    ref = X.latency_table(models, {"a": 1e-3, "b": 2e-3, "c": 3e-3})   # time in FLOPs order
+    lines = X.latency_comparison(here, ref)
+    assert "(这次运行): b < c < a" in lines[0] and "(参考机):   a < b < c" in lines[1] and lines[2].endswith(" a < b < c")
+    assert "这次运行 2 对，参考机 0 对 (共 3 对)" in lines[3]
+    assert not any(word in "".join(lines) for word in ("是同一个", "不是", "正确", "错误"))   # no verdict
+    with pytest.raises(ValueError, match="same models"):
+        X.latency_comparison(here, X.latency_table({"a": models["a"]}, {"a": 1e-3}))
+    with pytest.raises(TypeError, match="reference"):
+        X.latency_comparison(here, {"a": 1})
+
+
 def test_latency_models_are_the_reference_models():
     models = X.latency_models()
     assert set(models) == set(X.LATENCY_REFERENCE_MS)
@@ -184,6 +199,14 @@ def test_vgg16_table_with_the_library_cost_is_keras_vgg16():
         X.vgg16_table("abc")
 
 
+def test_exercise_1_fixed_answer_is_the_librarys_and_keras():
+    """The check cell of exercise 1 compares with fixed values: they must be what the formulas and Keras say."""
+    row = cx.conv2d_complexity(32, 16, 32, 3, 2, "same", use_bias=False)
+    assert X.EXERCISE_1 == {"params": row.params, "flops": row.flops}
+    model = keras.Sequential([keras.Input((32, 32, 16)), L.Conv2D(32, 3, strides=2, padding="same", use_bias=False)])
+    assert X.EXERCISE_1 == {"params": model.count_params(), "flops": R.profiler_flops(model)}
+
+
 def test_conv2d_cost_is_a_keras_layer():
     m, params, flops = X.conv2d_cost(32, 16, 32, 3, 2, "same", False)
     model = keras.Sequential([keras.Input((32, 32, 16)), L.Conv2D(32, 3, strides=2, padding="same", use_bias=False)])
@@ -199,6 +222,20 @@ def test_memory_formula_and_slopes():
         X.memory_slopes({"batch_sizes": [4], "train": [1.0], "inference": [1.0]})
     with pytest.raises(TypeError, match="result"):
         X.memory_slopes([1, 2])
+
+
+def test_memory_observations_follow_the_numbers():
+    f = X.memory_formula(X.lenet5())
+    result = {"batch_sizes": [64, 128, 256], "train": [69.6e6, 70.8e6, 69.4e6], "inference": [2.1e6, 4.0e6, 6.7e6]}
+    lines = X.memory_observations(result, f)
+    assert lines[0].startswith("训练一步: B = 64 时峰值 69.6 MB，其中特征图按公式占 2.2 MB (34.0 KB/样本)")
+    assert "B 从 64 到 256，峰值变化 -0.2 MB；特征图按公式应多 +6.5 MB" in lines[1]
+    slope = X.memory_slopes(result)["inference"][1]
+    assert f"斜率 {slope / 1e3:.1f} KB/样本，公式 (相邻两层之和) 23.5 KB，比值 {slope / 23520:.2f}" in lines[2]
+    with pytest.raises(TypeError, match="formula"):
+        X.memory_observations(result, {"params": 1})
+    with pytest.raises(TypeError, match="result"):
+        X.memory_observations([1], f)
 
 
 def test_fit_step_memory_needs_the_allocator_statistics():

@@ -6,7 +6,8 @@
 * :func:`measure_latency`: the forward-pass time of a model on this machine;
 * the chapter's runs: the one-knob table, the model summaries, the latency table (reference
   machine and live), the published tables beside our counts of ``keras.applications`` models,
-  the VGG-16 table exercise 3 fills, the memory of a training step vs inference.
+  the VGG-16 table exercise 3 fills, the memory of a training step vs inference (and the
+  sentences printed under each measured result, computed from it).
 
 TensorFlow is imported when a function needs it (``course_lib.import_tf``), never at import.
 """
@@ -23,10 +24,10 @@ from ..nn import complexity as C
 
 __all__ = ["lenet5", "vgg_style", "mobilenet_style", "mlp", "pixel_mlp", "conv_stack_model", "measure_latency",
            "KNOB_BASE", "KNOBS", "conv_stack_view", "knob_ratios", "zoo", "model_summary",
-           "LATENCY_REFERENCE_MS", "latency_models", "latency_table", "latency_observations",
+           "LATENCY_REFERENCE_MS", "latency_models", "latency_table", "latency_observations", "latency_comparison",
            "PUBLISHED", "KERAS_APPLICATIONS", "keras_applications_counts", "resnet50_v15_extra_macs",
-           "conv2d_cost", "VGG16_BLOCKS", "vgg16_table",
-           "memory_formula", "fit_step_memory", "memory_slopes"]
+           "EXERCISE_1", "conv2d_cost", "VGG16_BLOCKS", "vgg16_table",
+           "memory_formula", "fit_step_memory", "memory_slopes", "memory_observations"]
 
 
 def _tf():
@@ -359,6 +360,42 @@ def latency_observations(table: dict) -> list[str]:
     return lines
 
 
+def _order(table: dict, key: str) -> list:
+    return sorted(table, key=lambda n: table[n][key])
+
+
+def _discordant_pairs(table: dict) -> int:
+    """Pairs of models whose order by FLOPs and by time disagree (0: FLOPs rank the times exactly)."""
+    names = list(table)
+    return sum((table[a]["FLOPs"] - table[b]["FLOPs"]) * (table[a]["seconds"] - table[b]["seconds"]) < 0
+               for i, a in enumerate(names) for b in names[i + 1:])
+
+
+def latency_comparison(here: dict, reference: dict) -> list[str]:
+    """Neutral sentences comparing two :func:`latency_table` results of the same models (this run, reference).
+
+    The order by time on each side, the order by FLOPs, how many pairs of models the FLOPs put in
+    the wrong order on each side, and the range of GFLOP/s: what a reader needs to see whether
+    FLOPs rank the times, on this machine and on the reference one, without a verdict that a
+    busy or different CPU could contradict. Used in 01_complexity_appendix § 在你的 CPU 上测耗时.
+    """
+    for name, table in (("here", here), ("reference", reference)):
+        if not isinstance(table, dict) or not table or not all(
+                isinstance(r, dict) and all(k in r for k in ("FLOPs", "seconds", "GFLOP/s")) for r in table.values()):
+            raise TypeError(f"{name} must be what latency_table returns, got {table!r}"[:300])
+    if set(here) != set(reference):
+        raise ValueError(f"here and reference must hold the same models, got {sorted(here)} and {sorted(reference)}")
+    pairs = len(here) * (len(here) - 1) // 2
+    rates = {side: [t[n]["GFLOP/s"] for n in t] for side, t in (("here", here), ("reference", reference))}
+    return [f"按耗时从快到慢 (这次运行): {' < '.join(_order(here, 'seconds'))}",
+            f"按耗时从快到慢 (参考机):   {' < '.join(_order(reference, 'seconds'))}",
+            f"按 FLOPs 从少到多:         {' < '.join(_order(here, 'FLOPs'))}",
+            f"FLOPs 顺序与耗时顺序相反的模型对: 这次运行 {_discordant_pairs(here)} 对，参考机 "
+            f"{_discordant_pairs(reference)} 对 (共 {pairs} 对)。",
+            f"每秒浮点运算: 这次运行 {min(rates['here']):.1f} 到 {max(rates['here']):.1f} GFLOP/s，参考机 "
+            f"{min(rates['reference']):.1f} 到 {max(rates['reference']):.1f} GFLOP/s。"]
+
+
 # -------------------------------------------------------------------------------------------
 # The published tables
 # -------------------------------------------------------------------------------------------
@@ -427,8 +464,15 @@ def resnet50_v15_extra_macs() -> int:
 
 
 # -------------------------------------------------------------------------------------------
-# Exercise 3: your counter drives the VGG-16 table
+# Exercise 1 (by hand) and exercise 3: your counter drives the VGG-16 table
 # -------------------------------------------------------------------------------------------
+#: The right answer of exercise 1, worked out by hand in 01_complexity § 练习 1: one Conv2D layer, input
+#: 32×32×16, 32 filters 3×3, stride 2, 'same', no bias. Kept as fixed values so that the check cell does not
+#: show the library call that computes it; tests/test_ch01_complexity.py checks them against
+#: ``nn.complexity.conv2d_complexity(32, 16, 32, 3, 2, "same", use_bias=False)``.
+EXERCISE_1 = {"params": 4_608, "flops": 2_359_296}
+
+
 def conv2d_cost(input_size: int, in_channels: int, filters: int, kernel_size: int, strides: int = 1,
                 padding: str = "same", use_bias: bool = True) -> tuple:
     """``(output side, params, FLOPs)`` of one square Conv2D layer: the library's answer to exercise 3."""
@@ -546,3 +590,28 @@ def memory_slopes(result: dict) -> dict:
         slope, fixed = np.polyfit(b, y, 1)
         out[mode] = (float(fixed), float(slope))
     return out
+
+
+def memory_observations(result: dict, formula: dict) -> list[str]:
+    """Sentences under a :func:`fit_step_memory` result, computed from it and from :func:`memory_formula`.
+
+    Training: the peak at the smallest B and the part of it the feature-map formula accounts for,
+    then how much the peak grew from the smallest to the largest B beside what every feature map
+    per sample predicts. Inference: the fitted slope beside the largest pair of consecutive maps.
+    No verdict: the reader compares (the numbers depend on the machine, TensorFlow's kernels and
+    the allocator's history). Used in 01_complexity_appendix § LeNet-5 训练一步的内存.
+    """
+    if not isinstance(formula, dict) or not all(k in formula for k in ("all feature maps", "largest pair")):
+        raise TypeError(f"formula must be what memory_formula returns, got {formula!r}"[:300])
+    fit = memory_slopes(result)
+    b = [int(v) for v in result["batch_sizes"]]
+    lo, hi = int(np.argmin(b)), int(np.argmax(b))
+    train = [float(v) for v in result["train"]]
+    per_map, per_pair = formula["all feature maps"], formula["largest pair"]
+    slope = fit["inference"][1]
+    return [f"训练一步: B = {b[lo]} 时峰值 {train[lo] / 1e6:.1f} MB，其中特征图按公式占 {b[lo] * per_map / 1e6:.1f} MB"
+            f" ({per_map / 1e3:.1f} KB/样本)。",
+            f"训练一步: B 从 {b[lo]} 到 {b[hi]}，峰值变化 {(train[hi] - train[lo]) / 1e6:+.1f} MB；特征图按公式应多 "
+            f"{(b[hi] - b[lo]) * per_map / 1e6:+.1f} MB。",
+            f"推理一次: 斜率 {slope / 1e3:.1f} KB/样本，公式 (相邻两层之和) {per_pair / 1e3:.1f} KB，"
+            f"比值 {slope / per_pair:.2f}；截距 {fit['inference'][0] / 1e6:+.1f} MB。"]

@@ -48,6 +48,7 @@ def calls():
         "latency_models": lambda: C(models=tiny()),
         "latency_table": lambda: C(tiny(), {"a": 1e-3}),
         "latency_observations": lambda: C(X.latency_table(tiny(), {"a": 1e-3})),
+        "latency_comparison": lambda: C(X.latency_table(tiny(), {"a": 1e-3}), X.latency_table(tiny(), {"a": 2e-3})),
         "keras_applications_counts": lambda: C(names=("MobileNet",), live=False),
         "resnet50_v15_extra_macs": lambda: C(),
         "conv2d_cost": lambda: C(8, 3, 4, 3, strides=1, padding="same", use_bias=True),
@@ -55,6 +56,8 @@ def calls():
         "memory_formula": lambda: C(small_model(), bytes_per_element=4),
         "fit_step_memory": lambda: C(_compiled(), (2, 4), seed=0, fn=_fit_step_memory_here(X.fit_step_memory)),
         "memory_slopes": lambda: C({"batch_sizes": [1, 2], "train": [3.0, 5.0], "inference": [1.0, 2.0]}),
+        "memory_observations": lambda: C({"batch_sizes": [1, 2], "train": [3.0, 5.0], "inference": [1.0, 2.0]},
+                                         X.memory_formula(small_model())),
     }
 
 
