@@ -269,8 +269,61 @@ def test_restart_rows_show_where_keras_misses_a_restart():
 
 
 def test_fast_training_loop_is_what_model_fit_does():
-    d_train, d_val = R.trainer_vs_fit(epochs=3)
-    assert d_train < 1e-5 and d_val < 1e-5
+    rows = R.trainer_vs_fit(epochs=3)  # a constant rate and exponential decay from 3.0, in compile
+    assert [r[0] for r in rows] == list(R.FIT_POLICIES)
+    for name, d_train, d_val in rows:
+        assert d_train < 1e-5 and d_val < 1e-5, name
+    with pytest.raises(TypeError, match="policies"):
+        R.trainer_vs_fit(epochs=1, policies={"c": ("no_such_schedule", {})})
+
+
+def test_fast_training_loop_is_the_readable_loop():
+    """The batched numpy kernel = train.fit + train.mlp_loss_and_grads (bce) + nn.optimizers.SGD, run by run."""
+    from course_lib import train
+    from course_lib.nn import optimizers as O
+
+    epochs, seed = 4, 3
+    cosine = S.make_schedule("cosine_decay", initial_learning_rate=2.0, decay_steps=30)
+    plateau = CB.ReduceLROnPlateau(1.0, factor=0.5, patience=1, min_delta=0.05)
+    fast = X.train_with_schedules({"constant": 0.7, "cosine": cosine, "plateau": plateau}, epochs=epochs, seed=seed)
+    (x, y), (xt, yt) = X.dots_task()
+    orders = X.batch_orders(epochs, seed)
+    for name, run in fast.items():
+        params = X.initial_weights(seed)
+        losses, val = [], []
+
+        def loss_and_grads(p, xb, yb, losses=losses):
+            loss, grads = train.mlp_loss_and_grads(p, xb, yb, loss="bce")
+            losses.append(loss * len(xb))
+            return loss, grads
+
+        def on_epoch_end(epoch, p, _, val=val):
+            val.append(train.mlp_loss_and_grads(p, xt, yt, loss="bce")[0])
+
+        def batches(epoch):
+            for a in range(0, len(x), 32):
+                idx = orders[epoch][a:a + 32]
+                yield x[idx].astype(float), y[idx].astype(float)
+
+        step_lr = lambda t, r=run: float(r.lr[int(t)])  # the rates the run used (a plateau run's are decided online)
+        train.fit(params, loss_and_grads, batches, O.SGD(step_lr), epochs, on_epoch_end=on_epoch_end)
+        np.testing.assert_allclose(run.loss, np.add.reduceat(losses, np.arange(0, 8 * epochs, 8)) / len(x),
+                                   rtol=1e-10, err_msg=name)
+        np.testing.assert_allclose(run.val_loss, val, rtol=1e-10, err_msg=name)
+        hidden = np.maximum(x @ params["W1"] + params["b1"], 0)
+        assert run.dead_units == int(np.sum(np.all(hidden <= 0, axis=0)))
+
+
+def test_initial_weights_are_keras_glorot_with_the_seeds_of_section_5():
+    w = X.initial_weights(42)
+    for key, k, shape in (("W1", 1, (2, 16)), ("W2", 2, (16, 1))):
+        np.testing.assert_array_equal(w[key], np.asarray(keras.initializers.GlorotUniform(seed=42 + k)(shape)))
+    assert not w["b1"].any() and not w["b2"].any()
+    w["W1"][0, 0] = 99.0  # a copy: the cached weights are untouched
+    assert X.initial_weights(42)["W1"][0, 0] != 99.0
+    orders = X.batch_orders(3, 42)
+    assert len(orders) == 3 and all(np.array_equal(np.sort(o), np.arange(240)) for o in orders)
+    assert not np.array_equal(orders[0], orders[1])
 
 
 @pytest.mark.parametrize("module", [X, F, R])

@@ -5,7 +5,8 @@
 * the training task of § 5–§ 8 (:data:`TASK`, :func:`dots_task`: the course's dots, 240 points to
   train, 1000 held out) and the same small Keras model trained once per learning-rate policy
   (:func:`train_with_schedules` → :class:`TrainingRun`, with held-out loss and accuracy per
-  epoch; TensorFlow is imported only when it is called), the policies compared
+  epoch; what ``model.fit`` does, in numpy, many runs side by side; TensorFlow is imported only
+  to draw Keras' initial weights, :func:`initial_weights`), the policies compared
   (:func:`comparison_policies`, :func:`warmup_policies`, :func:`warmup_grid`) and the numbers read
   from the runs (:func:`comparison_rows`, :func:`first_epoch_below`);
 * :func:`warmup_exponential`, the reference of the chapter's Keras exercise;
@@ -33,8 +34,8 @@ from ..nn.schedules import SCHEDULES, exponential_decay, make_schedule
 
 __all__ = [
     "minimise_quadratic", "COURSE_LR_DECAY", "TASK", "dots_task", "TrainingRun", "train_with_schedules",
-    "comparison_policies", "first_epoch_below", "comparison_rows", "warmup_policies", "warmup_grid",
-    "warmup_exponential",
+    "initial_weights", "batch_orders", "comparison_policies", "first_epoch_below", "comparison_rows",
+    "warmup_policies", "warmup_grid", "warmup_exponential",
     "DEFAULTS", "exponential_view", "overlay_view", "quadratic_runs", "quadratic_view", "warmup_view",
     "schedule_caption", "training_caption",
 ]
@@ -158,85 +159,87 @@ class TrainingRun:
         return np.arange(len(self.lr)) / self.steps_per_epoch
 
 
-class _Trainer:
-    """One model, one SGD optimiser reading its rate from a table, one traced epoch; many runs.
+@functools.lru_cache(maxsize=8)
+def _glorot(seed):
+    from .. import import_tf
 
-    Built once per ``(epochs, seed)`` (:func:`_trainer`); every :meth:`run` starts from the same
-    weights and sees the same mini-batches. ``model``, ``initial_weights``, ``perms``, ``x`` and
-    ``y`` let a test replay the same training with ``model.fit``.
+    import_tf()
+    import keras
+
+    H = TASK["hidden"]
+    draw = lambda k, shape: np.asarray(keras.initializers.GlorotUniform(seed=seed + k)(shape), dtype=np.float64)
+    return {"W1": draw(1, (2, H)), "b1": np.zeros(H), "W2": draw(2, (H, 1)), "b2": np.zeros(1)}
+
+
+def initial_weights(seed=42) -> dict:
+    """The initial weights of every run of :func:`train_with_schedules` with this ``seed``.
+
+    ``keras.initializers.GlorotUniform(seed=seed + 1)`` and ``(seed + 2)`` for the two kernels, zero
+    biases: the weights of the Keras model ``make_model()`` of 02_lr_policies § 5 (Keras' defaults
+    with seeded initialisers), as float64 arrays ``{"W1": (2, 16), "b1": (16,), "W2": (16, 1),
+    "b2": (1,)}`` (the keys of :func:`course_lib.train.init_mlp`). TensorFlow is imported here.
+    Used by :func:`train_with_schedules` and the appendix's comparison with ``model.fit``.
     """
-
-    def __init__(self, epochs, seed):
-        from .. import import_tf
-
-        tf = import_tf()
-        import keras
-
-        x, y, xt, yt = _task_arrays()
-        n, batch = len(x), TASK["batch_size"]
-        bounds = [(a, min(a + batch, n)) for a in range(0, n, batch)]
-        self.steps_per_epoch, self.epochs, self.x, self.y = len(bounds), epochs, x, y
-        init = lambda k: keras.initializers.GlorotUniform(seed=seed + k)
-        self.model = model = keras.Sequential([
-            keras.Input((2,)), keras.layers.Dense(TASK["hidden"], activation="relu", kernel_initializer=init(1)),
-            keras.layers.Dense(1, activation="sigmoid", kernel_initializer=init(2))])
-        self.loss = loss_fn = keras.losses.BinaryCrossentropy()
-        self.initial_weights = [w.copy() for w in model.get_weights()]
-        last = epochs * self.steps_per_epoch - 1
-        self.table = table = tf.Variable(np.zeros(last + 1, np.float32), trainable=False)
-
-        class _Table(keras.optimizers.schedules.LearningRateSchedule):
-            def __call__(self, step):
-                return tf.gather(table, tf.minimum(tf.cast(step, tf.int32), last))
-
-        self.opt = opt = keras.optimizers.SGD(learning_rate=_Table())
-        opt.build(model.trainable_variables)
-        x_tf, y_tf, xt_tf, yt_tf = (tf.constant(a) for a in (x, y, xt, yt))
-
-        @tf.function
-        def one_epoch(perm):
-            total = 0.0
-            for a, b in bounds:  # unrolled: a few mini-batches per epoch
-                idx = perm[a:b]
-                with tf.GradientTape() as tape:
-                    loss = loss_fn(tf.gather(y_tf, idx), model(tf.gather(x_tf, idx), training=True))
-                grads = tape.gradient(loss, model.trainable_variables)
-                opt.apply_gradients(zip(grads, model.trainable_variables))
-                total += loss * float(b - a)
-            p = model(xt_tf)
-            hit = tf.cast(tf.cast(p > 0.5, tf.float32) == yt_tf, tf.float32)
-            return total / float(n), loss_fn(yt_tf, p), tf.reduce_mean(hit)
-
-        self.one_epoch, self._tf = one_epoch, tf
-        rs = np.random.RandomState(seed)
-        self.perms = [rs.permutation(n).astype(np.int32) for _ in range(epochs)]
-
-    def run(self, lr_table=None, policy=None, monitor="val_loss") -> TrainingRun:
-        """Train from the initial weights with a table of rates, or a plateau ``policy`` fed ``monitor``."""
-        tf, spe, epochs = self._tf, self.steps_per_epoch, self.epochs
-        self.model.set_weights(self.initial_weights)
-        for v in self.opt.variables:
-            v.assign(tf.zeros_like(v))
-        if policy is None:
-            self.table.assign(lr_table)
-        out = np.empty((3, epochs))
-        used = np.zeros(epochs * spe, np.float32)
-        for e in range(epochs):
-            if policy is not None:
-                used[e * spe:(e + 1) * spe] = policy.learning_rate
-                self.table.assign(used)  # only entries of this epoch and earlier are read
-            out[:, e] = [float(v) for v in self.one_epoch(self.perms[e])]
-            if policy is not None:
-                policy.update(out[0 if monitor == "loss" else 1, e])
-        if policy is None:
-            used = np.asarray(lr_table, np.float32)
-        hidden = np.asarray(self.model.layers[0](self.x))
-        return TrainingRun(out[0], out[1], out[2], used, spe, int(np.sum(np.all(hidden <= 0, axis=0))))
+    return {k: v.copy() for k, v in _glorot(_check.integer(seed, "seed")).items()}
 
 
-@functools.lru_cache(maxsize=4)
-def _trainer(epochs, seed) -> _Trainer:
-    return _Trainer(epochs, seed)
+def batch_orders(epochs, seed=42) -> list:
+    """The order of the 240 training points in each epoch: ``np.random.RandomState(seed)``'s permutations.
+
+    Every run of :func:`train_with_schedules` with this ``seed`` sees the mini-batches
+    ``order[0:32], order[32:64], ..., order[224:240]`` of each epoch. Used there and in the appendix.
+    """
+    epochs = _check.integer(epochs, "epochs", low=1)
+    rs = np.random.RandomState(_check.integer(seed, "seed"))
+    return [rs.permutation(TASK["n_train"]) for _ in range(epochs)]
+
+
+def _bce(z, y):
+    """Binary cross-entropy of sigmoid(z) against y, from the logits (Keras does the same), per row."""
+    return (np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))).mean(-1)
+
+
+def _train_runs(lr, plateaus, epochs, seed, monitor):
+    """The hot kernel of :func:`train_with_schedules`: ``R`` runs of the same network at once, in float64.
+
+    ``lr`` (R, epochs * steps_per_epoch) holds each run's rate at each step (rows of a plateau run are
+    filled epoch by epoch); ``plateaus`` maps a row to its ReduceLROnPlateau, fed ``monitor`` after each
+    epoch. The arithmetic is :func:`course_lib.train.mlp_loss_and_grads` (ReLU, binary cross-entropy
+    from logits) and plain SGD, with a leading axis of runs (a test checks it against ``train.fit``).
+    Returns ``(out (3, R, epochs): training loss, held-out loss, held-out accuracy; dead units (R,))``.
+    """
+    x, y, xt, yt = (a.astype(np.float64) for a in _task_arrays())
+    y, yt = y[:, 0], yt[:, 0]
+    n, batch = len(x), TASK["batch_size"]
+    bounds = [(a, min(a + batch, n)) for a in range(0, n, batch)]
+    spe, R = len(bounds), len(lr)
+    w0 = _glorot(seed)
+    W1, b1 = np.repeat(w0["W1"][None], R, 0), np.repeat(w0["b1"][None], R, 0)  # (R, 2, H), (R, H)
+    W2, b2 = np.repeat(w0["W2"][None, :, 0], R, 0), np.repeat(w0["b2"], R)     # (R, H), (R,)
+    out = np.empty((3, R, epochs))
+    for e, order in enumerate(batch_orders(epochs, seed)):
+        for r, policy in plateaus.items():
+            lr[r, e * spe:(e + 1) * spe] = policy.learning_rate
+        total = np.zeros(R)
+        for j, (a, b) in enumerate(bounds):
+            xb, yb = x[order[a:b]], y[order[a:b]]
+            z1 = xb @ W1 + b1[:, None, :]                      # (R, B, H)
+            h = np.maximum(z1, 0)
+            z2 = (h @ W2[:, :, None])[..., 0] + b2[:, None]    # (R, B): the logits
+            total += _bce(z2, yb) * (b - a)
+            d2 = (1 / (1 + np.exp(-z2)) - yb) / (b - a)        # d loss / d z2
+            dz1 = d2[:, :, None] * W2[:, None, :] * (z1 > 0)   # ReLU'(0) = 0, as TensorFlow
+            g = lr[:, e * spe + j]
+            W2 -= g[:, None] * (d2[:, None, :] @ h)[:, 0]
+            b2 -= g * d2.sum(1)
+            W1 -= g[:, None, None] * (xb.T @ dz1)
+            b1 -= g[:, None] * dz1.sum(1)
+        zt = (np.maximum(xt @ W1 + b1[:, None, :], 0) @ W2[:, :, None])[..., 0] + b2[:, None]
+        out[:, :, e] = total / n, _bce(zt, yt), ((zt > 0) == (yt > 0.5)).mean(1)
+        for r, policy in plateaus.items():
+            policy.update(out[0 if monitor == "loss" else 1, r, e])
+    dead = np.all(x @ W1 + b1[:, None, :] <= 0, axis=1).sum(1)
+    return out, dead
 
 
 def _tabulate(schedule, n_steps):
@@ -261,15 +264,15 @@ def train_with_schedules(schedules: Mapping, *, epochs=100, seed=42, monitor="va
 
     The model is ``Dense(16, relu)`` then ``Dense(1, sigmoid)`` on :func:`dots_task`, trained by
     plain SGD (``keras.optimizers.SGD``) on ``binary_crossentropy`` in mini-batches of 32
-    (8 steps per epoch). Every run starts from the same weights and sees the same mini-batches
-    in the same order; only the learning rate differs.
+    (8 steps per epoch). Every run starts from the same weights (:func:`initial_weights`) and sees
+    the same mini-batches in the same order (:func:`batch_orders`); only the learning rate differs.
 
-    The loop is what ``model.fit(..., validation_data=...)`` does (same updates, same epoch
-    loss; a test checks it) written as one ``tf.function`` per epoch, traced once for all
-    runs: a run takes a fraction of a second instead of the seconds that ``fit``'s per-epoch
-    overhead costs. The optimiser reads its learning rate from a table filled with the
-    schedule's values, so any callable of the step works, and a plateau policy can change it
-    between epochs.
+    It does what ``model.fit(..., validation_data=...)`` does (same updates, same epoch loss, the
+    held-out loss and accuracy after each epoch; the appendix and a test compare it with ``fit``),
+    written in numpy (float64) with all runs side by side: ten runs of 100 epochs take a fraction
+    of a second, where ``fit`` needs seconds per run. The rates are tabulated step by step first
+    (rounded to float32, as Keras' optimiser holds them), so any callable of the step works, and a
+    plateau policy sets its rate between epochs.
 
     Used in 02_lr_policies § 6–§ 8, § Exercises and in the appendix.
 
@@ -294,20 +297,21 @@ def train_with_schedules(schedules: Mapping, *, epochs=100, seed=42, monitor="va
     epochs = _check.integer(epochs, "epochs", low=1)
     seed = _check.integer(seed, "seed")
     monitor = _check.choice(monitor, "monitor", ("val_loss", "loss"))
-    trainer = _trainer(epochs, seed)
-    tables = {}
-    for name, sched in schedules.items():  # check every policy before training any
-        if not isinstance(sched, ReduceLROnPlateau):
-            tables[name] = _tabulate(sched, epochs * trainer.steps_per_epoch)
-    out = {}
-    for name, sched in schedules.items():
+    spe = -(-TASK["n_train"] // TASK["batch_size"])
+    names, lr, plateaus = list(schedules), np.zeros((len(schedules), epochs * spe)), {}
+    for r, sched in enumerate(schedules.values()):  # check every policy before training any
         if isinstance(sched, ReduceLROnPlateau):
-            policy = copy.deepcopy(sched)  # the caller's object is left as it was
-            policy.reset()
-            out[name] = trainer.run(policy=policy, monitor=monitor)
+            plateaus[r] = copy.deepcopy(sched)  # the caller's object is left as it was
+            plateaus[r].reset()
         else:
-            out[name] = trainer.run(lr_table=tables[name])
-    return out
+            lr[r] = _tabulate(sched, epochs * spe)
+    out, dead = np.empty((3, len(names), epochs)), np.empty(len(names), int)
+    for lo in range(0, len(names), 32):  # at most 32 runs side by side: bounded memory
+        part = slice(lo, lo + 32)
+        out[:, part], dead[part] = _train_runs(lr[part], {r - lo: p for r, p in plateaus.items() if lo <= r < lo + 32},
+                                               epochs, seed, monitor)
+    return {name: TrainingRun(out[0, r], out[1, r], out[2, r], lr[r].astype(np.float32), spe, int(dead[r]))
+            for r, name in enumerate(names)}
 
 
 def comparison_policies(peak=3.0, epochs=100, steps_per_epoch=8) -> dict:

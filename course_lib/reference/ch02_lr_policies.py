@@ -7,13 +7,15 @@
 * :func:`course_loop_tf` – the course's class2 p10 loop, run in TensorFlow as written;
 * :data:`COURSE_NUMBERS` and :func:`course_lr_decay_table` – what the course prints, beside ours;
 * :func:`restart_rows` – where Keras' ``CosineDecayRestarts`` misplaces a restart (appendix);
-* :func:`trainer_vs_fit` – the chapter's fast training loop against ``model.fit`` (appendix).
+* :func:`trainer_vs_fit` – the chapter's fast training loop against ``model.fit``, with a constant rate
+  and with a schedule (:data:`FIT_POLICIES`; appendix).
 
 TensorFlow is imported inside the functions, never at import time.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 
 import numpy as np
@@ -22,11 +24,11 @@ from .. import _check
 from ..experiments import ch02_lr_policies as _X
 from ..experiments.ch02_lr_policies import COURSE_LR_DECAY, DEFAULTS, minimise_quadratic
 from ..nn.callbacks import reduce_lr_on_plateau
-from ..nn.schedules import KERAS_NAMES, SCHEDULES, cosine_decay_restarts, exponential_decay
+from ..nn.schedules import KERAS_NAMES, SCHEDULES, cosine_decay_restarts, exponential_decay, make_schedule
 from . import replay_callback
 
 __all__ = ["COURSE_NUMBERS", "course_lr_decay_table", "course_loop_tf", "ch02_vs_tensorflow", "restart_rows",
-           "trainer_vs_fit"]
+           "FIT_POLICIES", "trainer_vs_fit"]
 
 #: What the course's exponential-decay example (class2 p10) prints, by epoch.
 COURSE_NUMBERS = {0: {"w": 2.6, "loss": 36.0, "lr": 0.2}, 39: {"w": -0.999999, "lr": 0.135146}}
@@ -151,11 +153,38 @@ def restart_rows(initial_learning_rate=0.1, first_decay_steps=10, t_mul=3.0, m_m
     return [(int(s), float(o), float(t)) for s, o, t in zip(steps, ours, theirs)]
 
 
-def trainer_vs_fit(epochs=3, learning_rate=0.5, seed=42):
+#: The runs :func:`trainer_vs_fit` compares by default: a constant rate, and exponential decay from 3.0
+#: halving every 2 epochs (16 steps), so the rate changes at every step of the comparison.
+FIT_POLICIES = {"constant 0.5": 0.5,
+                "exponential_decay": ("exponential_decay", {"initial_learning_rate": 3.0, "decay_steps": 16,
+                                                            "decay_rate": 0.5})}
+
+
+def _fit_policies(policies):
+    if not isinstance(policies, Mapping) or not policies:
+        raise TypeError(f"policies must be a non-empty dict of name -> learning rate or (schedule name, parameters), "
+                        f"got {type(policies).__name__}")
+    out = {}
+    for name, pol in policies.items():
+        if isinstance(pol, tuple) and len(pol) == 2 and pol[0] in KERAS_NAMES and isinstance(pol[1], Mapping):
+            out[name] = pol
+        else:
+            try:
+                out[name] = _check.positive(pol, "policies")
+            except (TypeError, ValueError):
+                raise TypeError(f"policies[{name!r}] must be a learning rate > 0 or a (schedule name, parameters) "
+                                f"pair with a name of {sorted(KERAS_NAMES)}, got {pol!r}") from None
+    return out
+
+
+def trainer_vs_fit(epochs=3, policies=FIT_POLICIES, seed=42):
     """The chapter's fast loop (``train_with_schedules``) against ``model.fit`` on the same batches.
 
-    Same initial weights, same mini-batches in the same order, a constant ``learning_rate``:
-    returns ``(max relative difference of the per-epoch training loss, of the held-out loss)``.
+    For each policy (a constant learning rate, or ``(schedule name, parameters)`` of a schedule of
+    :mod:`course_lib.nn.schedules`, given to ``fit`` as its ``keras.optimizers.schedules`` object in
+    ``compile``): the same initial weights (:func:`~course_lib.experiments.ch02_lr_policies.initial_weights`),
+    the same mini-batches in the same order (``batch_orders``), ``epochs`` epochs. Returns rows
+    ``(name, max relative difference of the per-epoch training loss, of the per-epoch held-out loss)``.
     Used in the 02 appendix and the tests.
     """
     from .. import import_tf
@@ -164,19 +193,27 @@ def trainer_vs_fit(epochs=3, learning_rate=0.5, seed=42):
     import keras
 
     epochs = _check.integer(epochs, "epochs", low=1)
-    lr = _check.positive(learning_rate, "learning_rate")
-    tr = _X._trainer(epochs, _check.integer(seed, "seed"))
-    ours = tr.run(lr_table=np.full(epochs * tr.steps_per_epoch, lr, np.float32))
-    model = keras.models.clone_model(tr.model)
-    model.set_weights(tr.initial_weights)
-    model.compile(optimizer=keras.optimizers.SGD(lr), loss=keras.losses.BinaryCrossentropy())
-    (_, _), (xt, yt) = _X.dots_task()
-    test_db = tf.data.Dataset.from_tensor_slices((xt, yt)).batch(len(xt))
-    fit, val = [], []
-    for p in tr.perms:  # tf.data, not numpy arrays: Keras' array adapter logs a TF version notice to stderr
-        batches = tf.data.Dataset.from_tensor_slices((tr.x[p], tr.y[p])).batch(_X.TASK["batch_size"])
-        h = model.fit(batches, epochs=1, validation_data=test_db, shuffle=False, verbose=0)
-        fit.append(h.history["loss"][0])
-        val.append(h.history["val_loss"][0])
+    seed = _check.integer(seed, "seed")
+    policies = _fit_policies(policies)
+    ours = _X.train_with_schedules({name: pol if not isinstance(pol, tuple) else make_schedule(pol[0], **pol[1])
+                                    for name, pol in policies.items()}, epochs=epochs, seed=seed)
+    (x, y), (xt, yt) = _X.dots_task()
+    orders, batch = _X.batch_orders(epochs, seed), _X.TASK["batch_size"]
+    spe = -(-len(x) // batch)
+    w0 = _X.initial_weights(seed)
     rel = lambda a, b: float(np.max(np.abs(np.asarray(a) - np.asarray(b)) / np.abs(np.asarray(b))))
-    return rel(ours.loss, fit), rel(ours.val_loss, val)
+    rows = []
+    for name, pol in policies.items():
+        lr = pol if not isinstance(pol, tuple) else getattr(keras.optimizers.schedules, KERAS_NAMES[pol[0]])(**pol[1])
+        model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(_X.TASK["hidden"], activation="relu"),
+                                  keras.layers.Dense(1, activation="sigmoid")])
+        model.set_weights([w0[k].astype(np.float32) for k in ("W1", "b1", "W2", "b2")])
+        model.compile(optimizer=keras.optimizers.SGD(learning_rate=lr), loss="binary_crossentropy")
+        # every epoch's batches in our order, one epoch after the other (the last batch of an epoch is short);
+        # with steps_per_epoch, fit keeps one iterator across epochs (tf.data: Keras' array adapter logs to stderr)
+        train_db = functools.reduce(lambda a, b: a.concatenate(b), [
+            tf.data.Dataset.from_tensor_slices((x[o], y[o])).batch(batch) for o in orders])
+        h = model.fit(train_db, epochs=epochs, steps_per_epoch=spe, shuffle=False, verbose=0,
+                      validation_data=tf.data.Dataset.from_tensor_slices((xt, yt)).batch(len(xt)))
+        rows.append((name, rel(ours[name].loss, h.history["loss"]), rel(ours[name].val_loss, h.history["val_loss"])))
+    return rows

@@ -22,6 +22,8 @@ def calls():
         "TrainingRun": lambda: C(np.array([0.5, 0.4]), np.array([0.5, 0.3]), np.array([0.8, 0.9]), np.full(4, 0.1), 2,
                                  dead_units=0),
         "train_with_schedules": lambda: C({"c": 0.1}, epochs=1, seed=0, monitor="val_loss"),
+        "initial_weights": lambda: C(seed=0),
+        "batch_orders": lambda: C(2, seed=0),
         "comparison_policies": lambda: C(peak=3.0, epochs=20, steps_per_epoch=8),
         "first_epoch_below": lambda: C([0.5, 0.2, 0.05], 0.1),
         "comparison_rows": lambda: C(runs(), threshold=0.1, last=2),
