@@ -155,8 +155,24 @@ def test_nadam_momentum_matches_the_optimizer_and_the_paper():
 
 
 def test_tuned_race_surface_reaches_the_saddle_minimum():
-    d = E.tuned_race_surface("saddle", steps=60, n_lrs=5)
-    assert set(d) == {"SGD + momentum", "Adam"} and all(v["final"] < 1e-8 for v in d.values())
+    d = E.tuned_race_surface("saddle", steps=60, n_lrs=6, lr_range=(-4, 1))
+    assert set(d) == {"SGD + momentum", "Adam"}
+    for v in d.values():
+        assert v["worst"] < 1e-8 and 0 <= v["final"] <= v["worst"] and not v["at_edge"]
+
+
+def test_tuned_race_surface_ranks_by_the_worst_of_the_last_steps():
+    s = E.SURFACES["saddle"]
+    d = E.tuned_race_surface("saddle", steps=30, n_lrs=3, lr_range=(-2, 0), window=5)["Adam"]
+    p = E.trajectory(O.Adam(d["learning_rate"], beta_1=d["beta_1"]), s.grad, s.x0, 30)
+    tail = s.f(p[-5:, 0], p[-5:, 1]) - s.f(*s.minimum)
+    assert d["worst"] == pytest.approx(tail.max()) and d["final"] == pytest.approx(tail[-1])
+    edge = E.tuned_race_surface("saddle", steps=30, n_lrs=2, lr_range=(-4, -3))  # both rates far too small
+    assert all(v["at_edge"] for v in edge.values())
+    with pytest.raises(ValueError, match="lr_range"):
+        E.tuned_race_surface("saddle", lr_range=(0.0, -1.0))
+    with pytest.raises(ValueError, match="lr_range"):
+        E.tuned_race_surface("saddle", lr_range=(0.0, 1.0, 2.0))
 
 
 def test_step_optimizer_drives_a_pure_step_like_the_class():

@@ -26,7 +26,7 @@ def calls():
         "nadam_momentum": lambda: C(steps=10, beta_1=0.9),
         "rotated_quadratic": lambda: C(dim=3, condition=10.0, seed=0),
         "tuned_race": lambda: C(dim=3, condition=10.0, steps=5, seed=0, n_lrs=2),
-        "tuned_race_surface": lambda: C("saddle", steps=3, n_lrs=2),
+        "tuned_race_surface": lambda: C("saddle", steps=3, n_lrs=2, lr_range=(-2.0, 0.0), window=2),
         "step_optimizer": lambda: C(O.adam_step, 0.1, kind="adam", beta_1=0.9),
     }
 
