@@ -126,7 +126,7 @@ def test_dead_relu_story_holds():
 def test_zero_centring_runs_shapes_and_story():
     runs = X.zero_centring_runs()
     med = {a: np.median(L, axis=0) for a, L in runs.items()}
-    assert all(L.shape == (8, 61) for L in runs.values())
+    assert all(L.shape == (8, 41) for L in runs.values())
     assert med["tanh"][30] < med["sigmoid"][30]  # tanh is faster than sigmoid ...
     assert med["2 sigmoid(2x)"][30] <= med["tanh"][30]  # ... but not because it is centred
 

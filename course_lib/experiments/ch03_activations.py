@@ -707,7 +707,7 @@ def output_range_table(lrs=(1.0, 100.0), activations=("sigmoid", "tanh", "relu",
 
 
 @lru_cache(maxsize=4)
-def zero_centring_runs(lr=1.0, seeds=tuple(range(8)), epochs=60, hidden=11,
+def zero_centring_runs(lr=1.0, seeds=tuple(range(8)), epochs=40, hidden=11,
                        activations=("sigmoid", "sigmoid - 1/2", "2 sigmoid(2x)", "tanh", "relu")):
     """Training loss per epoch of the dots network with each hidden activation
     (used in 03_activations § 6 and its appendix; cached).
