@@ -131,6 +131,17 @@ def test_zero_centring_runs_shapes_and_story():
     assert med["2 sigmoid(2x)"][30] <= med["tanh"][30]  # ... but not because it is centred
 
 
+def test_zero_centring_grid_makes_the_same_runs():
+    grid = X.zero_centring_grid((0.3, 3.0), seeds=(0, 1), epochs=3, activations=("sigmoid", "relu"))
+    for lr in (0.3, 3.0):
+        one = X.zero_centring_runs(lr, seeds=(0, 1), epochs=3, activations=("sigmoid", "relu"))
+        assert set(grid[lr]) == {"sigmoid", "relu"}
+        for a in one:
+            np.testing.assert_allclose(grid[lr][a], one[a], rtol=1e-12)
+    run = X.train_classifier(*_xy(), "relu", lr=3.0, epochs=3, seed=1)
+    np.testing.assert_allclose(grid[3.0]["relu"][1], run["loss"], rtol=1e-9)
+
+
 def test_output_range_table_verdicts():
     facts = X.output_range_facts(lrs=(1.0, 100.0), activations=("tanh", "relu"), seeds=(0, 1))
     assert facts["tanh"]["bounded"] and not facts["relu"]["bounded"]

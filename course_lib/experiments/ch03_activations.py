@@ -33,7 +33,8 @@ __all__ = ["NAMES", "ELEMENTWISE", "VARIANTS", "sigmoid_minus_half", "two_sigmoi
            "linear_stack_collapse", "relu_features_fit", "properties", "properties_table", "convexity_check",
            "TRANSCENDENTALS", "cost_table", "held_out", "train_classifier", "train_many", "forward_many", "lr_sweep",
            "dead_relu_table", "dead_relu_facts", "output_range_facts", "output_range_table", "zero_centring_runs",
-           "deep_net", "gradient_norms", "INIT_SCALES", "vanishing_view", "vanishing_table", "RECORDED"]
+           "zero_centring_grid", "deep_net", "gradient_norms", "INIT_SCALES", "vanishing_view", "vanishing_table",
+           "RECORDED"]
 
 NAMES = _act.NAMES
 #: The element-wise activations (softmax normalises a vector; PReLU needs its learned α).
@@ -706,29 +707,48 @@ def output_range_table(lrs=(1.0, 100.0), activations=("sigmoid", "tanh", "relu",
                                + [f"loss, lr {lrs[0]:g}", "loss range", "held-out acc", "worst acc"])
 
 
+_CENTRING = ("sigmoid", "sigmoid - 1/2", "2 sigmoid(2x)", "tanh", "relu")
+
+
 @lru_cache(maxsize=4)
-def zero_centring_runs(lr=1.0, seeds=tuple(range(8)), epochs=40, hidden=11,
-                       activations=("sigmoid", "sigmoid - 1/2", "2 sigmoid(2x)", "tanh", "relu")):
+def zero_centring_runs(lr=1.0, seeds=tuple(range(8)), epochs=40, hidden=11, activations=_CENTRING):
     """Training loss per epoch of the dots network with each hidden activation
-    (used in 03_activations § 6 and its appendix; cached).
+    (used in 03_activations § 6; cached).
 
     The pairs σ(x) / σ(x) − ½ and 2σ(2x) / tanh(x) = 2σ(2x) − 1 have the same slope everywhere
     and differ only in their centre; the course's initialisation (std 1, biases 0.01) and the
     same ``lr`` for all. Returns ``{activation: losses}``, losses of shape (seeds, epochs + 1).
     """
     lr = _check.positive(lr, "lr")
+    return zero_centring_grid((lr,), seeds, epochs, hidden, activations)[lr]
+
+
+@lru_cache(maxsize=4)
+def zero_centring_grid(lrs=(0.3, 3.0), seeds=tuple(range(8)), epochs=40, hidden=11, activations=_CENTRING):
+    """:func:`zero_centring_runs` at several learning rates, trained in one vectorised call
+    (used in 03_activations_appendix, the learning-rate slider; cached).
+
+    Returns ``{lr: {activation: losses}}``; each run is the run :func:`zero_centring_runs` makes
+    (tests check they are equal).
+    """
+    lrs = _check.numbers(lrs, "lrs", low=0.0, low_open=True, min_len=1)
     seeds = _check.integers(seeds, "seeds", min_len=1)
     epochs, hidden = _check.integer(epochs, "epochs"), _check.integer(hidden, "hidden", low=1)
     activations = _check.choices(activations, "activations", ELEMENTWISE + tuple(VARIANTS))
     x, y = _dots_xy()
-    per_run = [a for a in activations for _ in seeds]
+    arms = [(lr, a) for lr in lrs for a in activations]  # run order: lr, then activation, then seed
+    per_run = [a for _, a in arms for _ in seeds]
     f, _ = _per_run(per_run, len(per_run))
-    inits = [_train.init_mlp(2, hidden, 1, seed=s, init="normal", bias=0.01) for _ in activations for s in seeds]
+    inits = [_train.init_mlp(2, hidden, 1, seed=s, init="normal", bias=0.01) for _ in arms for s in seeds]
     losses = []
-    train_many(x, y, per_run, inits, [lr] * len(inits), list(seeds) * len(activations), epochs,
+    train_many(x, y, per_run, inits, [lr for lr, _ in arms for _ in seeds], list(seeds) * len(arms), epochs,
                on_epoch_end=lambda e, p: losses.append(_bce(_forward(p, x, f)[1], y)))
     losses = np.array(losses).T  # (runs, epochs + 1)
-    return {a: losses[i * len(seeds):(i + 1) * len(seeds)] for i, a in enumerate(activations)}
+    n = len(seeds)
+    out = {lr: {} for lr in lrs}
+    for i, (lr, a) in enumerate(arms):
+        out[lr][a] = losses[i * n:(i + 1) * n]
+    return out
 
 
 # --------------------------------------------------------------------------------------
