@@ -100,6 +100,20 @@ def test_lr_sweep_measures_what_it_says():
     assert relu["test_accuracy"][1, 1] == np.mean((out > 0) == (yt > 0.5))
 
 
+def test_live_zeros_split_the_exact_zeros():
+    sweep = X.lr_sweep(arms=(("relu", "normal"), ("leaky_relu", "normal")), lrs=(5.0,), seeds=(0, 1), epochs=5)
+    facts = X.dead_relu_facts(sweep)
+    r = sweep[("relu", "normal")]
+    zeros, dead = r["zeros"][0, :, 1], r["dead"][0, :, -1]
+    assert np.any(dead > 0)
+    assert facts[("relu", "normal")]["live_zeros"][0] == pytest.approx(np.mean((zeros - dead) / (1 - dead)))
+    p = X.train_classifier(*_xy(), "relu", lr=5.0, epochs=5, seed=1)["params"]  # count by hand for seed 1
+    z1 = _xy()[0] @ p["W1"] + p["b1"]
+    alive = ~np.all(z1 <= 0, axis=0)
+    assert np.mean(z1[:, alive] <= 0) == pytest.approx((zeros[1] - dead[1]) / (1 - dead[1]))
+    assert facts[("leaky_relu", "normal")]["live_zeros"][0] == 0
+
+
 def test_dead_relu_story_holds():
     facts = X.dead_relu_facts()
     relu, leaky = facts[("relu", "normal")], facts[("leaky_relu", "normal")]
@@ -112,15 +126,38 @@ def test_dead_relu_story_holds():
 def test_zero_centring_runs_shapes_and_story():
     runs = X.zero_centring_runs()
     med = {a: np.median(L, axis=0) for a, L in runs.items()}
-    assert all(L.shape == (8, 61) for L in runs.values())
+    assert all(L.shape == (8, 41) for L in runs.values())
     assert med["tanh"][30] < med["sigmoid"][30]  # tanh is faster than sigmoid ...
     assert med["2 sigmoid(2x)"][30] <= med["tanh"][30]  # ... but not because it is centred
 
 
+def test_zero_centring_grid_makes_the_same_runs():
+    grid = X.zero_centring_grid((0.3, 3.0), seeds=(0, 1), epochs=3, activations=("sigmoid", "relu"))
+    for lr in (0.3, 3.0):
+        one = X.zero_centring_runs(lr, seeds=(0, 1), epochs=3, activations=("sigmoid", "relu"))
+        assert set(grid[lr]) == {"sigmoid", "relu"}
+        for a in one:
+            np.testing.assert_allclose(grid[lr][a], one[a], rtol=1e-12)
+    run = X.train_classifier(*_xy(), "relu", lr=3.0, epochs=3, seed=1)
+    np.testing.assert_allclose(grid[3.0]["relu"][1], run["loss"], rtol=1e-9)
+
+
 def test_output_range_table_verdicts():
-    table = X.output_range_table(lrs=(1.0, 100.0), activations=("tanh", "relu"), seeds=(0,))
+    facts = X.output_range_facts(lrs=(1.0, 100.0), activations=("tanh", "relu"), seeds=(0, 1))
+    assert facts["tanh"]["bounded"] and not facts["relu"]["bounded"]
+    assert np.all(facts["tanh"]["max_abs_h"] <= 1) and list(facts["relu"]["blew_up"]) == [False, True]
+    assert facts["relu"]["loss"].shape == facts["relu"]["accuracy"].shape == (2, 2)
+    run = X.train_classifier(*_xy(), "tanh", lr=1.0, epochs=40, seed=1)
+    assert facts["tanh"]["loss"][0, 1] == pytest.approx(run["loss"][-1], rel=1e-9)
+    table = X.output_range_table(facts=facts)
+    assert table == X.output_range_table(lrs=(1.0, 100.0), activations=("tanh", "relu"), seeds=(0, 1))
     tanh_row, relu_row = table.splitlines()[2:4]
-    assert tanh_row.split()[-1] == "1" and "blew up" in relu_row
+    loss = facts["tanh"]["loss"][0]
+    assert tanh_row.split()[2:5] == ["1", "1", f"{np.median(loss):.3f}"]
+    assert tanh_row.split()[-1] == f"{facts['tanh']['accuracy'][0].min():.3f}"
+    assert relu_row.split()[3:5] == ["blew", "up"]
+    with pytest.raises(TypeError, match="facts"):
+        X.output_range_table(facts={"tanh": 1})
 
 
 # -- vanishing gradients: numpy back-propagation = tf.GradientTape = Keras ------------------------------
@@ -181,6 +218,18 @@ def test_linear_stack_is_one_linear_map():
     assert rel < 0.05 < lin
 
 
+def test_square_units_fit_no_better_than_a_quadratic():
+    """x² is non-linear, but units (w x + b)² only span 1, x, x²: the best quadratic, whatever the width."""
+    x = np.linspace(-np.pi, np.pi, 200)
+    quad = np.polyval(np.polyfit(x, np.exp(x / 2), 2), x)
+    best = float(np.sqrt(np.mean((quad - np.exp(x / 2)) ** 2)))
+    for n in (3, 16, 64):
+        assert X.relu_features_fit(lambda v: np.exp(v / 2), n, activation="square")["rmse"] == pytest.approx(best, rel=1e-6)
+    # sin is odd: on a symmetric grid its best quadratic is its best straight line
+    assert X.relu_features_fit(np.sin, 64, activation="square")["rmse"] == pytest.approx(
+        X.relu_features_fit(np.sin, 64, activation="linear")["rmse"], rel=1e-9)
+
+
 def test_properties_table_matches_the_notes():
     p = {n: X.properties(n) for n in A.NAMES}
     assert p["sigmoid"]["range"] == (0.0, 1.0) and p["sigmoid"]["attained"] == (False, False)
@@ -203,7 +252,7 @@ def test_convexity_check():
 
 def test_cost_table():
     lines = X.cost_table(fan_ins=(2, 784), names=("relu", "sigmoid")).splitlines()
-    assert lines[2].split() == ["relu", "0", "1", "20%", "0%"] and lines[3].split()[:3] == ["sigmoid", "1", "3"]
+    assert lines[2].split() == ["relu", "0", "1", "20.0%", "0.1%"] and lines[3].split()[:3] == ["sigmoid", "1", "3"]
 
 
 def test_curve_data_and_softmax_temperature():

@@ -32,8 +32,9 @@ __all__ = ["NAMES", "ELEMENTWISE", "VARIANTS", "sigmoid_minus_half", "two_sigmoi
            "centred_sigmoid", "centred_sigmoid_grad", "activation_pair", "curve_data", "softmax_temperature",
            "linear_stack_collapse", "relu_features_fit", "properties", "properties_table", "convexity_check",
            "TRANSCENDENTALS", "cost_table", "held_out", "train_classifier", "train_many", "forward_many", "lr_sweep",
-           "dead_relu_table", "dead_relu_facts", "output_range_table", "zero_centring_runs", "deep_net", "gradient_norms",
-           "INIT_SCALES", "vanishing_view", "vanishing_table", "RECORDED"]
+           "dead_relu_table", "dead_relu_facts", "output_range_facts", "output_range_table", "zero_centring_runs",
+           "zero_centring_grid", "deep_net", "gradient_norms", "INIT_SCALES", "vanishing_view", "vanishing_table",
+           "RECORDED"]
 
 NAMES = _act.NAMES
 #: The element-wise activations (softmax normalises a vector; PReLU needs its learned α).
@@ -152,7 +153,10 @@ def relu_features_fit(target, n_units, lo=-np.pi, hi=np.pi, n=200, seed=0, activ
 
     The hidden weights are random and fixed; the output weights are found by least
     squares. With ``activation="linear"`` the best fit is a straight line whatever the
-    number of units: without a non-linearity, width buys nothing.
+    number of units: without a non-linearity, width buys nothing. With ``activation="square"``
+    (a(z) = z², non-linear but a polynomial) every unit is a quadratic in x, so the best fit is
+    the best quadratic whatever the number of units (used in 03_activations § 1, the box on the
+    universal approximation theorem).
 
     Returns
     -------
@@ -162,14 +166,14 @@ def relu_features_fit(target, n_units, lo=-np.pi, hi=np.pi, n=200, seed=0, activ
     target = _check.function(target, "target")
     lo, hi = _interval(lo, hi)
     n = _check.integer(n, "n", low=1)
-    _check.choice(activation, "activation", NAMES + ("linear",))
+    _check.choice(activation, "activation", NAMES + ("linear", "square"))
     rng = np.random.default_rng(_check.seed(seed))
     x = np.linspace(lo, hi, n)
     y = np.asarray(target(x), dtype=float)
     w = rng.choice([-1.0, 1.0], size=n_units) * rng.uniform(0.5, 2.0, size=n_units)
     b = -w * rng.uniform(lo, hi, size=n_units)  # kinks spread over the interval
     pre = np.outer(x, w) + b
-    H = pre if activation == "linear" else _act.get(activation)(pre)
+    H = pre if activation == "linear" else pre ** 2 if activation == "square" else _act.get(activation)(pre)
     H = np.column_stack([H, np.ones_like(x)])
     coef, *_ = np.linalg.lstsq(H, y, rcond=None)
     fit = H @ coef
@@ -303,7 +307,7 @@ def cost_table(fan_ins=(2, 32, 784), names=("sigmoid", "tanh", "relu", "leaky_re
     for name in names:
         exps, other = TRANSCENDENTALS[name]
         ops = exps + other
-        rows.append((name, exps, other, *(f"{ops / (2 * k + ops):.0%}" for k in fan_ins)))
+        rows.append((name, exps, other, *(f"{ops / (2 * k + ops):.1%}" for k in fan_ins)))
     return tables.format_table(rows, ("function", "exp/log", "other ops")
                                + tuple(f"share, fan_in {k}" for k in fan_ins))
 
@@ -601,7 +605,9 @@ def dead_relu_facts(sweep=None):
         ``dead_at_5`` (mean dead fraction after epoch 5, or the last recorded before it, per lr), ``never_revive`` (no run's dead
         fraction ever fell), ``negative`` (mean all-negative fraction at the end, per lr),
         ``negative_fell`` (some run's all-negative fraction fell: units came back), ``zeros``
-        (mean fraction of exact-zero outputs before and after training, per lr), ``finite`` (every
+        (mean fraction of exact-zero outputs before and after training, per lr), ``live_zeros`` (mean over
+        the runs with a living unit of the fraction of the living units' outputs that are exactly 0 after
+        training, per lr; a dead unit's outputs are all 0), ``finite`` (every
         run ended with a finite loss) and ``above_start`` (how many runs ended with a training loss
         above their starting loss, per lr: unstable, though not diverged); and ``seeds`` (runs per lr).
     """
@@ -615,9 +621,22 @@ def dead_relu_facts(sweep=None):
                     "never_revive": bool(np.all(np.diff(r["dead"], axis=-1) >= 0)),
                     "negative": r["negative"][..., -1].mean(1),
                     "negative_fell": bool(np.any(np.diff(r["negative"], axis=-1) < 0)),
-                    "zeros": r["zeros"].mean(1), "finite": bool(np.all(r["finite"])),
+                    "zeros": r["zeros"].mean(1), "live_zeros": _live_zeros(r),
+                    "finite": bool(np.all(r["finite"])),
                     "above_start": np.sum(~(r["loss"][..., -1] < r["loss"][..., 0]), axis=1)}
     return out
+
+
+def _live_zeros(r):
+    """Per lr: mean over runs of (zeros − dead) / (1 − dead) after training (runs with a living unit).
+
+    A dead unit outputs 0 on every training sample, so the exact zeros are the dead units' outputs plus
+    the zeros among the living units' outputs."""
+    zeros, dead = r["zeros"][..., 1], r["dead"][..., -1]
+    alive = dead < 1
+    frac = np.where(alive, (zeros - dead) / np.where(alive, 1 - dead, 1.0), np.nan)
+    with np.errstate(invalid="ignore"):
+        return np.array([np.nanmean(row) if np.any(np.isfinite(row)) else np.nan for row in frac])
 
 
 def _sweep_arg(sweep):
@@ -627,54 +646,109 @@ def _sweep_arg(sweep):
     return sweep
 
 
-def output_range_table(lrs=(1.0, 100.0), activations=("sigmoid", "tanh", "relu", "leaky_relu"), seeds=(0, 1, 2, 3)):
-    """Bounded vs unbounded activations at a normal and an absurd learning rate
-    (used in 03_activations § 7, output range).
+def output_range_facts(lrs=(1.0, 100.0), activations=("sigmoid", "tanh", "relu", "leaky_relu"),
+                       seeds=tuple(range(8))):
+    """Bounded vs unbounded activations trained at a normal and an absurd learning rate: the numbers
+    behind :func:`output_range_table` and the chapter's observation line (used in 03_activations § 7).
 
-    Per activation: whether it is bounded, and at each learning rate the largest |hidden output|
-    seen during training (at the epochs of :data:`RECORDED`) over all seeds. A run whose
-    hidden outputs pass 1e6 or whose loss overflows is printed as ``blew up``: its digits are
-    chaos, only the fact is reproducible.
+    :func:`lr_sweep` with the course's initialisation (40 epochs), one arm per activation.
+
+    Returns
+    -------
+    dict
+        ``lrs``, ``seeds``; per activation: ``bounded`` (from :func:`properties`), and per lr
+        ``blew_up`` (some run's hidden outputs passed 1e6 or its loss overflowed: its digits are chaos,
+        only the fact is reproducible), ``max_abs_h`` (largest |hidden output| seen during training, at
+        the epochs of :data:`RECORDED`, over all seeds), ``loss`` (final training loss per seed) and
+        ``accuracy`` (held-out accuracy per seed), arrays indexed ``[lr, seed]``.
     """
     activations = _check.choices(activations, "activations", ELEMENTWISE)
     lrs = _check.numbers(lrs, "lrs", low=0.0, low_open=True)
-    sweep = lr_sweep(arms=tuple((a, "normal") for a in activations), lrs=lrs,
-                     seeds=_check.integers(seeds, "seeds", min_len=1))
-    rows = []
+    seeds = _check.integers(seeds, "seeds", min_len=1)
+    sweep = lr_sweep(arms=tuple((a, "normal") for a in activations), lrs=lrs, seeds=seeds)
+    out = {"lrs": lrs, "seeds": seeds}
     for a in activations:
         r = sweep[(a, "normal")]
-        row = [a, "yes" if properties(a)["bounded"] else "no"]
-        for i in range(len(lrs)):
-            big = np.max(r["max_abs_h"][i])
-            lost = not np.all(r["finite"][i]) or not np.isfinite(big) or big > 1e6
-            row.append("blew up (> 1e6 or overflow)" if lost else f"{big:.3g}")
+        big = np.max(r["max_abs_h"], axis=1)
+        out[a] = {"bounded": properties(a)["bounded"], "max_abs_h": big,
+                  "blew_up": ~np.all(r["finite"], axis=1) | ~np.isfinite(big) | (big > 1e6),
+                  "loss": r["loss"][..., -1], "accuracy": r["test_accuracy"]}
+    return out
+
+
+def output_range_table(lrs=(1.0, 100.0), activations=("sigmoid", "tanh", "relu", "leaky_relu"),
+                       seeds=tuple(range(8)), facts=None):
+    """:func:`output_range_facts` as text (used in 03_activations § 7, output range).
+
+    Per activation: whether it is bounded; at each learning rate the largest |hidden output| seen
+    during training (``blew up`` for a run that passed 1e6 or overflowed); and at the first learning
+    rate (the normal one) the final training loss (median over seeds; ``loss range``: best–worst seed)
+    and the held-out accuracy (mean over seeds; ``worst acc``: the worst seed's). ``facts``: an :func:`output_range_facts`
+    result to print (default: computed from the other arguments).
+    """
+    if facts is None:
+        facts = output_range_facts(lrs, activations, seeds)
+    elif not isinstance(facts, dict) or not {"lrs", "seeds"} <= set(facts):
+        raise TypeError("facts must be what output_range_facts returns")
+    lrs = facts["lrs"]
+    rows = []
+    for a, r in ((k, v) for k, v in facts.items() if k not in ("lrs", "seeds")):
+        row = [a, "yes" if r["bounded"] else "no"]
+        row += ["blew up" if r["blew_up"][i] else f"{r['max_abs_h'][i]:.3g}"
+                for i in range(len(lrs))]
+        if r["blew_up"][0]:
+            row += ["-"] * 4
+        else:
+            loss, acc = r["loss"][0], r["accuracy"][0]
+            row += [f"{np.median(loss):.3f}", f"{loss.min():.3f}-{loss.max():.3f}", f"{acc.mean():.3f}",
+                    f"{acc.min():.3f}"]
         rows.append(row)
-    return tables.format_table(rows, ["function", "bounded"] + [f"max |h|, lr {lr:g}" for lr in lrs])
+    return tables.format_table(rows, ["function", "bounded"] + [f"max |h|, lr {lr:g}" for lr in lrs]
+                               + [f"loss, lr {lrs[0]:g}", "loss range", "held-out acc", "worst acc"])
+
+
+_CENTRING = ("sigmoid", "sigmoid - 1/2", "2 sigmoid(2x)", "tanh", "relu")
 
 
 @lru_cache(maxsize=4)
-def zero_centring_runs(lr=1.0, seeds=tuple(range(8)), epochs=60, hidden=11,
-                       activations=("sigmoid", "sigmoid - 1/2", "2 sigmoid(2x)", "tanh", "relu")):
+def zero_centring_runs(lr=1.0, seeds=tuple(range(8)), epochs=40, hidden=11, activations=_CENTRING):
     """Training loss per epoch of the dots network with each hidden activation
-    (used in 03_activations § 6 and its appendix; cached).
+    (used in 03_activations § 6; cached).
 
     The pairs σ(x) / σ(x) − ½ and 2σ(2x) / tanh(x) = 2σ(2x) − 1 have the same slope everywhere
     and differ only in their centre; the course's initialisation (std 1, biases 0.01) and the
     same ``lr`` for all. Returns ``{activation: losses}``, losses of shape (seeds, epochs + 1).
     """
     lr = _check.positive(lr, "lr")
+    return zero_centring_grid((lr,), seeds, epochs, hidden, activations)[lr]
+
+
+@lru_cache(maxsize=4)
+def zero_centring_grid(lrs=(0.3, 3.0), seeds=tuple(range(8)), epochs=40, hidden=11, activations=_CENTRING):
+    """:func:`zero_centring_runs` at several learning rates, trained in one vectorised call
+    (used in 03_activations_appendix, the learning-rate slider; cached).
+
+    Returns ``{lr: {activation: losses}}``; each run is the run :func:`zero_centring_runs` makes
+    (tests check they are equal).
+    """
+    lrs = _check.numbers(lrs, "lrs", low=0.0, low_open=True, min_len=1)
     seeds = _check.integers(seeds, "seeds", min_len=1)
     epochs, hidden = _check.integer(epochs, "epochs"), _check.integer(hidden, "hidden", low=1)
     activations = _check.choices(activations, "activations", ELEMENTWISE + tuple(VARIANTS))
     x, y = _dots_xy()
-    per_run = [a for a in activations for _ in seeds]
+    arms = [(lr, a) for lr in lrs for a in activations]  # run order: lr, then activation, then seed
+    per_run = [a for _, a in arms for _ in seeds]
     f, _ = _per_run(per_run, len(per_run))
-    inits = [_train.init_mlp(2, hidden, 1, seed=s, init="normal", bias=0.01) for _ in activations for s in seeds]
+    inits = [_train.init_mlp(2, hidden, 1, seed=s, init="normal", bias=0.01) for _ in arms for s in seeds]
     losses = []
-    train_many(x, y, per_run, inits, [lr] * len(inits), list(seeds) * len(activations), epochs,
+    train_many(x, y, per_run, inits, [lr for lr, _ in arms for _ in seeds], list(seeds) * len(arms), epochs,
                on_epoch_end=lambda e, p: losses.append(_bce(_forward(p, x, f)[1], y)))
     losses = np.array(losses).T  # (runs, epochs + 1)
-    return {a: losses[i * len(seeds):(i + 1) * len(seeds)] for i, a in enumerate(activations)}
+    n = len(seeds)
+    out = {lr: {} for lr in lrs}
+    for i, (lr, a) in enumerate(arms):
+        out[lr][a] = losses[i * n:(i + 1) * n]
+    return out
 
 
 # --------------------------------------------------------------------------------------

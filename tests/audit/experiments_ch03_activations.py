@@ -38,8 +38,10 @@ def calls():
             arms=(("relu", "normal"),), lrs=(0.3,), seeds=(0,), epochs=1, hidden=3)),
         "dead_relu_facts": lambda: C(mod("experiments.ch03_activations").lr_sweep(
             arms=(("relu", "normal"),), lrs=(0.3,), seeds=(0,), epochs=1, hidden=3)),
-        "output_range_table": lambda: C(lrs=(1.0,), activations=("tanh",), seeds=(0,)),
+        "output_range_facts": lambda: C(lrs=(1.0,), activations=("tanh",), seeds=(0,)),
+        "output_range_table": lambda: C(lrs=(1.0,), activations=("tanh",), seeds=(0,), facts=None),
         "zero_centring_runs": lambda: C(lr=1.0, seeds=(0,), epochs=1, hidden=3, activations=("tanh",)),
+        "zero_centring_grid": lambda: C(lrs=(0.3, 1.0), seeds=(0,), epochs=1, hidden=3, activations=("tanh",)),
         "deep_net": lambda: C(3, width=4, batch=8, seed=0, gain=1.0),
         "gradient_norms": lambda: C("tanh", 2, width=4, batch=8, seed=0, gain=1.0),
         "vanishing_view": lambda: C(depth=3, init="Glorot (Keras default)", activations=("relu",)),
