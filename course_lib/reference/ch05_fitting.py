@@ -68,7 +68,7 @@ def tf_course_loop(x, y, init: dict, *, lam: float = 0.0, kind: str = "l2", lr: 
     ``train.init_mlp`` returns them) so it can be compared with ``train_mlp`` step for step.
     ``compiled=True`` runs the whole loop as one ``tf.function`` graph (the same steps, fast
     enough for the course's 400 epochs; ``loss`` then holds the last epoch only, and ``seconds``
-    the time spent tracing the graph and running it, for the appendix's speed table).
+    the time spent tracing the graph, in its first call and per step after it: the appendix's speed table).
     Used in 05_fitting_appendix (the step-for-step and speed checks) and tests/test_ch05_fitting.py.
 
     Returns
@@ -76,7 +76,7 @@ def tf_course_loop(x, y, init: dict, *, lam: float = 0.0, kind: str = "l2", lr: 
     dict
         ``loss`` (last-batch loss of every epoch, like the course's print), the final
         ``W1, b1, W2, b2`` as numpy arrays and, with ``compiled=True``, ``seconds``
-        (``{"trace": ..., "run": ...}``).
+        (``{"trace": ..., "first_epoch": ..., "per_step": ...}``, see :func:`_compiled_run`).
     """
     from .. import import_tf
 
@@ -127,7 +127,9 @@ def tf_course_loop(x, y, init: dict, *, lam: float = 0.0, kind: str = "l2", lr: 
 def _compiled_run(tf, step, x, y, batch_size, epochs, dt):
     """``epochs`` passes of ``step(xb, yb)`` over the batches as one ``tf.function`` graph.
 
-    Returns the last batch's loss and the seconds spent tracing the graph and running it.
+    Returns the last batch's loss and the seconds spent: ``trace`` (building the graph), ``first_epoch``
+    (its first call, which also optimises the graph) and ``per_step`` over the other epochs (None for one
+    epoch). The epochs run as two calls of one graph (1, then ``epochs - 1``): the same steps in order.
 
     The same batches in the same order as ``tf.data...batch(batch_size)``, as tensors the graph
     slices (a ``tf.data`` loop inside the graph is slow).
@@ -138,9 +140,9 @@ def _compiled_run(tf, step, x, y, batch_size, epochs, dt):
     tail = (tf.cast(x[full * batch_size:], dt), tf.cast(y[full * batch_size:], dt)) if len(x) % batch_size else None
 
     @tf.function
-    def run():
+    def run(n):
         loss = tf.constant(0.0, dt)
-        for _ in tf.range(epochs):
+        for _ in tf.range(n):
             for i in tf.range(full):
                 loss = step(xs[i], ys[i])
             if tail is not None:
@@ -148,10 +150,15 @@ def _compiled_run(tf, step, x, y, batch_size, epochs, dt):
         return loss
 
     t0 = time.perf_counter()
-    graph = run.get_concrete_function()  # tracing: Python runs once to build the graph
+    graph = run.get_concrete_function(tf.TensorSpec([], tf.int32))  # tracing: Python runs once, builds the graph
     t1 = time.perf_counter()
-    loss = graph()
-    return loss, {"trace": t1 - t0, "run": time.perf_counter() - t1}
+    loss = graph(tf.constant(1))  # the first call also optimises the graph
+    t2 = time.perf_counter()
+    if epochs > 1:
+        loss = graph(tf.constant(epochs - 1))
+    t3 = time.perf_counter()
+    steps = (epochs - 1) * (full + (tail is not None))
+    return loss, {"trace": t1 - t0, "first_epoch": t2 - t1, "per_step": (t3 - t2) / steps if steps else None}
 
 
 def _tensor_or_array(tf, v, name, ndim):
@@ -324,7 +331,8 @@ def ch05_vs_tensorflow_full(seed: int = SEED, patience: int = 20):
     list of tuple
         ``(what, ours, theirs, |difference| as text)``; round-off reads ``"< 1e-12"`` (float64)
         or ``"< 1e-06 (float32)"``, and float32 values are shown to 6 digits, so the table prints
-        the same on every machine. The early-stopping row holds the (0-based) stopped epochs.
+        the same on every machine. Two rows give the largest difference of all parameters after the
+        30 steps (float64, float32); the early-stopping row, last, holds the (0-based) stopped epochs.
     """
     seed, patience = _check.integer(seed, "seed"), _check.integer(patience, "patience")
     from .. import import_tf
@@ -343,10 +351,14 @@ def ch05_vs_tensorflow_full(seed: int = SEED, patience: int = 20):
     p, batch_rows, gdiff = _batch_rows(tf, seed)
     rows += batch_rows
     x, y = dots()
+    steps = []
     for dt, npdt in (("float64", np.float64), ("float32", np.float32)):
         ref = tf_course_loop(x, y, p, lam=0.03, epochs=3, dtype=dt)
         ours = train_mlp(x, y, init=p, lam=0.03, epochs=3, dtype=npdt)
         rows.append((f"loss after 3 epochs, course's TF loop ({dt})", float(ours.loss[0, -1]), float(ref["loss"][-1])))
+        d = max(float(np.abs(getattr(ours, k)[0] - ref[k]).max()) for k in _KEYS)
+        steps.append((f"all parameters after 3 epochs (30 steps), max entry-wise difference ({dt})", None, None,
+                      diff_text(d, 1e-12 if dt == "float64" else 1e-5)))
     f32 = ("keras L", "float32")  # Keras' regularisers and the float32 loop compute in float32: 6 digits
     out = []
     for what, a, b in rows:
@@ -355,6 +367,7 @@ def ch05_vs_tensorflow_full(seed: int = SEED, patience: int = 20):
         out.append((what, *shown, diff_text(abs(a - b), 1e-6 if single else 1e-12)))
     # whole-array gradient check: the largest entry-wise difference over all four gradients
     out.insert(5, ("max entry-wise gradient difference (w1, b1, w2, b2)", None, None, diff_text(gdiff)))
+    out += steps
     val = _X.early_stopping_runs().val_mse[_X.ES_SEEDS.index(SEED + 1)]
     stops = early_stopping_epoch(val, patience)[0], _keras_early_stopping(val, patience)[0]
     out.append((f"early-stopping epoch vs keras EarlyStopping (patience {patience})", *stops,
