@@ -131,22 +131,18 @@ def _compiled_run(tf, step, x, y, batch_size, epochs, dt):
     (its first call, which also optimises the graph) and ``per_step`` over the other epochs (None for one
     epoch). The epochs run as two calls of one graph (1, then ``epochs - 1``): the same steps in order.
 
-    The same batches in the same order as ``tf.data...batch(batch_size)``, as tensors the graph
-    slices (a ``tf.data`` loop inside the graph is slow).
+    The same batches in the same order as ``tf.data...batch(batch_size)``, sliced from the data inside
+    the graph (a ``tf.data`` loop inside the graph is slow); the step is traced once, for every batch.
     """
-    full = len(x) // batch_size
-    xs = tf.reshape(tf.cast(x[:full * batch_size], dt), (full, batch_size, x.shape[1]))
-    ys = tf.reshape(tf.cast(y[:full * batch_size], dt), (full, batch_size, 1))
-    tail = (tf.cast(x[full * batch_size:], dt), tf.cast(y[full * batch_size:], dt)) if len(x) % batch_size else None
+    xs, ys = tf.cast(x, dt), tf.cast(y, dt)
+    n_batches = -(-len(x) // batch_size)  # the last one may be short, as tf.data's
 
     @tf.function
     def run(n):
         loss = tf.constant(0.0, dt)
         for _ in tf.range(n):
-            for i in tf.range(full):
-                loss = step(xs[i], ys[i])
-            if tail is not None:
-                loss = step(*tail)
+            for i in tf.range(n_batches):  # one traced step for every batch, the short one too
+                loss = step(xs[i * batch_size:(i + 1) * batch_size], ys[i * batch_size:(i + 1) * batch_size])
         return loss
 
     t0 = time.perf_counter()
@@ -157,7 +153,7 @@ def _compiled_run(tf, step, x, y, batch_size, epochs, dt):
     if epochs > 1:
         loss = graph(tf.constant(epochs - 1))
     t3 = time.perf_counter()
-    steps = (epochs - 1) * (full + (tail is not None))
+    steps = (epochs - 1) * n_batches
     return loss, {"trace": t1 - t0, "first_epoch": t2 - t1, "per_step": (t3 - t2) / steps if steps else None}
 
 
