@@ -98,6 +98,15 @@ def test_batched_runs_equal_single_runs():
         np.testing.assert_allclose(many.loss[k], one.loss[0], rtol=1e-10)
 
 
+def test_curves_false_changes_nothing_but_the_curves():
+    x, y = data.dots()
+    a = K.train_mlp(x, y, lam=[0.0, 0.03], seed=[1, 2], epochs=4, x_val=x[:50], y_val=y[:50])
+    b = K.train_mlp(x, y, lam=[0.0, 0.03], seed=[1, 2], epochs=4, curves=False)
+    for k in ("W1", "b1", "W2", "b2", "loss"):
+        np.testing.assert_array_equal(getattr(a, k), getattr(b, k))
+    assert a.train_mse.shape == a.val_mse.shape == (2, 4) and b.train_mse is None and b.val_mse is None
+
+
 def test_seeded_runs_start_from_the_course_scheme():
     """seed=s starts from train.init_mlp(seed=s, init="normal", bias=0.01): weights N(0, 1), biases 0.01."""
     x, y = data.dots()
@@ -205,6 +214,35 @@ def test_l2_helps_only_in_the_noisy_setting():
     assert gap[i] < gap[0] / 2
     assert noisy["test"].mean(axis=1)[-1] < noisy["test"].mean(axis=1)[0]
     assert course["test"].mean(axis=1)[-1] < 0.7
+
+
+def test_flipped_labels_view_beside_the_true_circle():
+    """The lesson's reading of the noisy setting: the λ = 0 networks score below the true circle on the training
+    labels (they do not memorise them), reproduce more flipped labels than the best λ's networks, and agree
+    less with the circle on the test points."""
+    f = X.flipped_labels_view()
+    (xt, yt), _ = data.noisy_dots(X.NOISY["n_train"], X.NOISY["flip"])
+    truth = data.dots()[1][:X.NOISY["n_train"]]
+    assert f["n_flipped"] == int(np.sum(yt != truth)) and f["n_flipped"] + f["n_clean"] == len(yt)
+    assert f["circle"]["train"] == 1 - f["n_flipped"] / len(yt)
+    c = X.heldout_curves()["noisy"]
+    assert c["train"].mean(axis=1)[0] < f["circle"]["train"]
+    i = X.LAMBDAS.index(0.03)
+    assert f["flipped_kept"][i] < f["flipped_kept"][0] and f["clean_missed"][i] < f["clean_missed"][0]
+    assert f["circle_agreement"][i] > f["circle_agreement"][0]
+    # accuracy on the training labels = (flipped kept + clean right) / n, seed by seed averaged
+    acc = (f["flipped_kept"] + f["n_clean"] - f["clean_missed"]) / len(yt)
+    np.testing.assert_allclose(acc, c["train"].mean(axis=1))
+
+
+def test_grids_train_once_whatever_the_spelling():
+    assert X.dots_grid("l2") is X.dots_grid("l2", False, X.LAMBDAS) is X.dots_grid(kind="l2", seeds=list(X.GRID_SEEDS))
+    runs = X.dots_grid("l2")
+    assert runs.train_mse is None and runs.val_mse is None  # curves=False: only what the lesson reads
+    p = X.grid_params("l2", 0.03, 43)
+    np.testing.assert_array_equal(p["W1"], runs.W1[X.LAMBDAS.index(0.03) * len(X.GRID_SEEDS) + 1])
+    with pytest.raises(ValueError, match="lam"):
+        X.grid_params("l1", 0.0)
 
 
 def test_choose_lambda_and_the_choice_view():
@@ -379,20 +417,57 @@ def test_ch05_vs_tensorflow_rows_are_round_off():
     assert full[-1][1] == full[-1][2] and "EarlyStopping" in full[-1][0]
 
 
-def test_compiled_course_loop_and_the_l1_exercise(tf):
-    """tf_course_loop(compiled=True) takes the same steps as the eager loop; the exercise's L1 loss is
-    the notes' list + tf.reduce_sum with tf.reduce_sum(tf.abs(w)) terms."""
+def test_compiled_course_loop_takes_the_eager_steps(tf):
+    """tf_course_loop(compiled=True) takes the same steps as the eager loop and reports its seconds."""
     x, y = data.dots()
     init = _course_init(7)
     eager = REF.tf_course_loop(x, y, init, lam=0.03, kind="l1", epochs=3)
-    graph = REF.tf_course_loop(x, y, init, lam=0.03, epochs=3, compiled=True,
-                               regularization=REF.course_regularization_l1)
+    graph = REF.tf_course_loop(x, y, init, lam=0.03, kind="l1", epochs=3, compiled=True)
     np.testing.assert_allclose(graph["loss"][-1], eager["loss"][-1], rtol=1e-12)
     for k in ("W1", "b1", "W2", "b2"):
         np.testing.assert_allclose(graph[k], eager[k], rtol=1e-12, atol=1e-14, err_msg=k)
+    assert set(graph["seconds"]) == {"trace", "first_epoch", "per_step"} and "seconds" not in eager
+    assert graph["seconds"]["per_step"] > 0
     w1, w2 = np.array([[1.0, -2.0]]), np.array([[0.5], [-0.5]])
     assert float(REF.course_regularization(w1, w2, "l1")) == 4.0
     assert float(REF.course_regularization(w1, w2)) == pytest.approx(2.75)  # tf.nn.l2_loss: (1 + 4 + 0.5) / 2
+
+
+def test_the_l1_exercise_step_equals_its_numpy_twin(tf):
+    """Exercise 4: course_l1_step (GradientTape, L1 list + reduce_sum, keras SGD.apply_gradients) in the course's
+    loop equals train_mlp(kind="l1") – eager and compiled, a short last batch included – up to Keras' float32
+    learning rate (0.01 -> 0.0099999998: a relative 2e-9 per step)."""
+    x, y = data.dots()
+    init = _course_init(42)
+    for xs, ys, epochs, compiled in ((x[:80], y[:80], 2, False), (x, y, 40, True)):
+        ours = K.train_mlp(xs, ys, init=init, lam=0.03, kind="l1", epochs=epochs)
+        ref = REF.tf_step_loop(REF.course_l1_step, xs, ys, init, lam=0.03, epochs=epochs, compiled=compiled)
+        for k in ("W1", "b1", "W2", "b2"):
+            np.testing.assert_allclose(ref[k], getattr(ours, k)[0], rtol=1e-6, atol=1e-8, err_msg=k)
+        assert ref["loss"] == pytest.approx(ours.loss[0, -1], rel=1e-6)
+    # the grid run of the same seed is the exercise's numpy twin
+    twin = X.grid_params("l1", 0.03, 42)
+    full = K.train_mlp(x, y, init=init, lam=0.03, kind="l1", epochs=400)
+    np.testing.assert_allclose(twin["W2"], full.W2[0], rtol=1e-9, atol=1e-12)  # 20 runs at once vs 1: round-off
+
+
+def test_the_l1_step_names_bad_arguments(tf):
+    import keras
+
+    v = {k: tf.Variable(a) for k, a in _course_init(1).items()}
+    opt = keras.optimizers.SGD(0.01)
+    x, y = data.dots()
+    xb, yb = x[:4], y[:4].reshape(-1, 1).astype(float)
+    with pytest.raises(TypeError, match="w1"):
+        REF.course_l1_step(xb, yb, v["W1"].numpy(), v["b1"], v["W2"], v["b2"], opt, 0.03)
+    with pytest.raises(TypeError, match="optimizer"):
+        REF.course_l1_step(xb, yb, v["W1"], v["b1"], v["W2"], v["b2"], "sgd", 0.03)
+    with pytest.raises(ValueError, match="y_train"):
+        REF.course_l1_step(xb, yb[:3], v["W1"], v["b1"], v["W2"], v["b2"], opt, 0.03)
+    with pytest.raises(ValueError, match="x_train"):
+        REF.course_l1_step(np.ones((4, 3)), yb, v["W1"], v["b1"], v["W2"], v["b2"], opt, 0.03)
+    with pytest.raises(TypeError, match="step"):
+        REF.tf_step_loop("step", x, y, _course_init(1))
 
 
 # ---------------------------------------------------------------------------- figures

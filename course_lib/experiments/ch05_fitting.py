@@ -11,7 +11,8 @@ printed numbers in :mod:`course_lib.reference.ch05_fitting`.
 * The course's dots network, trained on a grid of λ and seeds by the vectorised trainer of
   :mod:`course_lib.experiments.ch05_dots_runs`: :func:`dots_grid`, :func:`decision_grid`.
 * Held-out accuracy, in the course's setting and in a noisy one where L2 helps (:data:`NOISY`):
-  :func:`noisy_grid`, :func:`heldout_curves`, :func:`heldout_view`; choosing λ on validation data:
+  :func:`noisy_grid`, :func:`heldout_curves`, :func:`heldout_view`; what the noisy networks do with the
+  flipped labels, beside the true circle: :func:`flipped_labels_view`; choosing λ on validation data:
   :func:`noisy_validation_accuracy`, :func:`choose_lambda`, :func:`lambda_choice_view`.
 * Remedies for under- and over-fitting, each demonstrated with a run: :func:`remedies`; input
   features switched on and off as in TensorFlow Playground: :func:`features_view`.
@@ -35,9 +36,10 @@ __all__ = [
     # polynomial capacity
     "poly_features", "ridge_fit", "poly_predict", "capacity_curve", "poly_view",
     # the dots network
-    "LAMBDAS", "L1_LAMBDAS", "GRID_SEEDS", "decision_grid", "dots_grid",
+    "LAMBDAS", "L1_LAMBDAS", "GRID_SEEDS", "decision_grid", "dots_grid", "grid_params",
     # held-out accuracy: the course's setting and a noisy one
-    "NOISY", "N_TEST", "noisy_grid", "heldout_curves", "heldout_view", "noisy_validation_accuracy", "choose_lambda",
+    "NOISY", "N_TEST", "noisy_grid", "heldout_curves", "heldout_view", "flipped_labels_view",
+    "noisy_validation_accuracy", "choose_lambda",
     "lambda_choice_view",
     # remedies, L1 vs L2, early stopping
     "remedies", "FEATURES", "features_view", "weight_stats", "l1_l2_view", "constraint_geometry",
@@ -183,12 +185,13 @@ def decision_grid(runs: MLPRuns, step: float = 0.1, lim: float = 3.0, epoch: int
     return xx, yy, probs
 
 
-@lru_cache(maxsize=8)
 def dots_grid(kind: str = "l2", proximal: bool = False, lams: tuple = LAMBDAS, seeds: tuple = GRID_SEEDS) -> MLPRuns:
     """The course's experiment on the dots for every ``(lam, seed)`` pair, trained once and cached.
 
     Run ``i * len(seeds) + j`` has ``lams[i]`` and ``seeds[j]``. Course settings: 2 → 11 → 1,
     lr 0.01, 400 epochs, batch 32. Used in 05_fitting § 2 (more parameters), § 4 and § 5.
+    The arguments are normalised before the cache, so ``dots_grid("l2")`` and
+    ``dots_grid("l2", False, LAMBDAS)`` are one training, not two.
     """
     kind = _check.choice(kind, "kind", ("l2", "l1"))
     proximal = _check.flag(proximal, "proximal")
@@ -196,10 +199,15 @@ def dots_grid(kind: str = "l2", proximal: bool = False, lams: tuple = LAMBDAS, s
     if isinstance(seeds, (str, bytes)) or not isinstance(seeds, (tuple, list)) or not seeds:
         raise TypeError(f"seeds must be a non-empty tuple of integers, got {seeds!r}")
     seeds = _check.integers(seeds, "seeds")
+    return _dots_grid(kind, proximal, lams, seeds)
+
+
+@lru_cache(maxsize=8)
+def _dots_grid(kind, proximal, lams, seeds):
     x, y = dots()
     lam = np.repeat(np.asarray(lams, float), len(seeds))
     seed = np.tile(np.asarray(seeds, np.int64), len(lams))
-    return train_mlp(x, y, lam=lam, seed=seed, kind=kind, proximal=proximal)
+    return train_mlp(x, y, lam=lam, seed=seed, kind=kind, proximal=proximal, curves=False)
 
 
 def _grid_index(lam, seed, lams=LAMBDAS, seeds=GRID_SEEDS) -> int:
@@ -211,6 +219,21 @@ def _grid_index(lam, seed, lams=LAMBDAS, seeds=GRID_SEEDS) -> int:
     if seed not in seeds:
         raise ValueError(f"seed must be one of the precomputed seeds {seeds}, got {seed!r}")
     return matches[0] * len(seeds) + seeds.index(seed)
+
+
+def grid_params(kind: str = "l2", lam: float = 0.03, seed: int = SEED, proximal: bool = False) -> dict:
+    """The final parameters (W1, b1, W2, b2, as ``train.init_mlp`` names them) of one run of :func:`dots_grid`.
+
+    ``lam`` from :data:`LAMBDAS` (L2) or :data:`L1_LAMBDAS` (L1), ``seed`` from :data:`GRID_SEEDS`; the run
+    started from ``train.init_mlp(2, 11, seed=seed, init="normal", bias=0.01)``. Used in 05_fitting
+    (exercise 4: the numpy twins of the student's TensorFlow loop).
+    """
+    kind = _check.choice(kind, "kind", ("l2", "l1"))
+    proximal = _check.flag(proximal, "proximal")
+    lams = LAMBDAS if kind == "l2" else L1_LAMBDAS
+    runs = dots_grid(kind, proximal, lams)
+    k = _grid_index(lam, seed, lams)
+    return {key: getattr(runs, key)[k] for key in ("W1", "b1", "W2", "b2")}
 
 
 #: The noisy setting where L2 helps (05_fitting § 4 and the λ exercise), three changes from the course's:
@@ -234,10 +257,10 @@ def noisy_grid(lams: tuple = LAMBDAS, seeds: tuple = GRID_SEEDS) -> MLPRuns:
     """
     lams = _check.numbers(lams, "lams", low=0.0)
     seeds = _check.integers(seeds, "seeds", min_len=1)
-    (xt, yt), (xv, yv) = noisy_dots(NOISY["n_train"], NOISY["flip"])
+    (xt, yt), _ = noisy_dots(NOISY["n_train"], NOISY["flip"])
     return train_mlp(xt, yt, lam=np.repeat(np.asarray(lams, float), len(seeds)),
                      seed=np.tile(np.asarray(seeds, np.int64), len(lams)), hidden=NOISY["hidden"],
-                     lr=NOISY["lr"], epochs=NOISY["epochs"], x_val=xv, y_val=yv)
+                     lr=NOISY["lr"], epochs=NOISY["epochs"], curves=False)
 
 
 def _setting(name):
@@ -274,20 +297,53 @@ def heldout_view(lam: float = 0.03, seed: int = SEED):
     Returns
     -------
     dict
-        ``lams``, ``lam``, ``index`` (of ``lam`` in ``lams``), ``flip``; for ``"course"`` and ``"noisy"``:
+        ``lams``, ``lam``, ``index`` (of ``lam`` in ``lams``), ``flip``, ``seed``; for ``"course"`` and ``"noisy"``:
         the training points ``x``, ``y``, the grid ``xx``, ``yy``, ``probs`` (2, m, m) of seed ``seed``
         without / with the penalty, and ``train``, ``test`` accuracies (mean over ``GRID_SEEDS``, one per λ).
     """
     lam, seed = _check.non_negative(lam, "lam"), _check.integer(seed, "seed")
     i0, i1 = _grid_index(0.0, seed), _grid_index(lam, seed)
     curves = heldout_curves()
-    out = {"lams": LAMBDAS, "lam": float(lam), "index": i1 // len(GRID_SEEDS), "flip": NOISY["flip"]}
+    out = {"lams": LAMBDAS, "lam": float(lam), "index": i1 // len(GRID_SEEDS), "flip": NOISY["flip"], "seed": seed}
     for name in ("course", "noisy"):
         runs, (x, y), _ = _setting(name)
         xx, yy, probs = _decision_grid_cached(name)
         out[name] = {"x": x, "y": y, "xx": xx, "yy": yy, "probs": probs[[i0, i1]],
                      "train": curves[name]["train"].mean(axis=1), "test": curves[name]["test"].mean(axis=1)}
         _readonly(*[v for v in out[name].values() if isinstance(v, np.ndarray)])
+    return out
+
+
+@lru_cache(maxsize=1)
+def flipped_labels_view():
+    """What the :data:`NOISY` networks do with the flipped labels, beside the true circle (05_fitting § 4).
+
+    The true circle (the rule the labels came from, before the flips) is the best boundary there is;
+    its accuracy on the noisy labels is what a network that learnt the rule and ignored the flips gets.
+
+    Returns
+    -------
+    dict
+        ``circle``: the true circle's accuracy on the noisy ``train`` and ``test`` labels; ``n_flipped``,
+        ``n_clean``: the training points whose label was / was not flipped; and per λ of :data:`LAMBDAS`
+        (mean over ``GRID_SEEDS``): ``flipped_kept`` (flipped training labels the network reproduces),
+        ``clean_missed`` (correctly labelled training points it gets wrong) and ``circle_agreement``
+        (share of the test points its boundary puts on the same side as the true circle does).
+    """
+    (xt, yt), _ = noisy_dots(NOISY["n_train"], NOISY["flip"])
+    truth = dots()[1][:NOISY["n_train"]] == 1
+    xte, yte = _test_set(NOISY["flip"])
+    truth_te = _test_set(0.0)[1] == 1
+    runs = noisy_grid()
+    shape = (len(LAMBDAS), len(GRID_SEEDS))
+    on_train, on_test = runs.predict(xt) > 0.5, runs.predict(xte) > 0.5
+    flipped = (yt == 1) != truth
+    out = {"circle": {"train": float(np.mean((yt == 1) == truth)), "test": float(np.mean((yte == 1) == truth_te))},
+           "n_flipped": int(flipped.sum()), "n_clean": int((~flipped).sum()),
+           "flipped_kept": (on_train[:, flipped] != truth[flipped]).sum(axis=1).reshape(shape).mean(axis=1),
+           "clean_missed": (on_train[:, ~flipped] != truth[~flipped]).sum(axis=1).reshape(shape).mean(axis=1),
+           "circle_agreement": (on_test == truth_te).mean(axis=1).reshape(shape).mean(axis=1)}
+    _readonly(out["flipped_kept"], out["clean_missed"], out["circle_agreement"])
     return out
 
 
@@ -337,7 +393,7 @@ def lambda_choice_view(lam: float = 0.03, seed: int = SEED):
     xte, yte = _test_set(NOISY["flip"])
     xx, yy, probs = _decision_grid_cached("noisy")
     val, test = runs.accuracy(xv, yv), runs.accuracy(xte, yte)
-    out = {"lam": float(lam), "x": xt, "y": yt, "xx": xx, "yy": yy, "probs": probs[[i0, i1]],
+    out = {"lam": float(lam), "seed": seed, "x": xt, "y": yt, "xx": xx, "yy": yy, "probs": probs[[i0, i1]],
            "val": (float(val[i0]), float(val[i1])), "test": (float(test[i0]), float(test[i1]))}
     _readonly(*[v for v in out.values() if isinstance(v, np.ndarray)])
     return out
@@ -366,7 +422,7 @@ def _remedies_dots(seed):
             "after": "+ x1², x2²", "metric": "train accuracy", "train": tuple(acc), "val": None,
             "plot": {"kind": "dots", "x": x, "y": y, "xx": xx, "yy": yy,
                      "before": lin(g).reshape(xx.shape), "after": sq(g).reshape(xx.shape)}}]
-    small = train_mlp(x, y, hidden=2, seed=seed)
+    small = train_mlp(x, y, hidden=2, seed=seed, curves=False)
     runs = dots_grid("l2")
     i0 = _grid_index(0.0, seed)
     acc = (float(small.accuracy(x, y)[0]), float(runs.accuracy(x, y)[i0]))

@@ -132,14 +132,15 @@ def draw_heldout(data, axes):
     """``data`` from ``heldout_view`` on 2 x 2 axes: one row per setting, boundary and accuracy against λ."""
     axes = np.asarray(axes).reshape(2, 2)
     lam = data["lam"]
-    for row, name, title in ((0, "course", "course: 300 clean dots, 11 units"),
-                             (1, "noisy", f"150 dots, {data['flip']:.0%} flipped, 32 units")):
+    seed = data.get("seed")
+    for row, name, title in ((0, "course", f"course: 300 clean dots, 11 units, seed {seed}"),
+                             (1, "noisy", f"150 dots, {data['flip']:.0%} flipped, 32 units, seed {seed}")):
         d = data[name]
         _dots_panel(axes[row, 0], d["x"], d["y"], d["xx"], d["yy"], d["probs"],
                     [("λ = 0", "0.35", "--"), (f"λ = {lam:g}", "k", "-")], title=title, point_alpha=0.6,
                     truth=True)
         _accuracy_panel(axes[row, 1], data["lams"], d["train"], d["test"], data["index"],
-                        f"{name}: accuracy against λ (4 seeds)",
+                        f"{name}: accuracy against λ (mean of 4 seeds)",
                         ceiling=None if name == "course" else 1 - data["flip"])
 
 
@@ -148,7 +149,8 @@ def draw_lambda_choice(data, ax):
     _dots_panel(ax, data["x"], data["y"], data["xx"], data["yy"], data["probs"],
                 [(f"λ = 0: test acc {data['test'][0]:.1%}", "0.35", "--"),
                  (f"λ = {data['lam']:g}: test acc {data['test'][1]:.1%}", "k", "-")],
-                title=f"your λ = {data['lam']:g} on the noisy dots", point_alpha=0.6, truth=True)
+                title=f"your λ = {data['lam']:g} on the noisy dots, seed {data.get('seed')}", point_alpha=0.6,
+                truth=True)
 
 
 def draw_l1_l2(data, axes):

@@ -2,6 +2,8 @@
 
 * :func:`tf_course_loop` – the course's TensorFlow training loop (class2 ``p29_regularizationcontain.py``),
   line for line, to check the numpy trainer (:mod:`course_lib.experiments.ch05_dots_runs`) against it.
+* :func:`course_l1_step`, :func:`tf_step_loop` – exercise 4 of 05_fitting: one step of that loop with an L1
+  penalty and a Keras optimizer (the answer), and the course's batches run through any such step.
 * :func:`ch05_vs_tensorflow` – the rows of the chapter's "checked against TensorFlow" table.
 * :data:`COURSE_NUMBERS`, :func:`course_loss_table`, :func:`seed_spread`, :func:`course_spread_rows` –
   what the course printed, beside what we measure.
@@ -10,6 +12,8 @@ TensorFlow is imported lazily, inside the functions that need it.
 """
 
 from __future__ import annotations
+
+import time
 
 import numpy as np
 
@@ -24,8 +28,9 @@ from ..tables import diff_text
 from ..train import init_mlp, mlp_loss_and_grads
 from . import replay_callback
 
-__all__ = ["COURSE_NUMBERS", "course_regularization", "course_regularization_l1", "tf_course_loop", "ch05_vs_tensorflow", "ch05_vs_tensorflow_full", "course_loss_table",
-           "seed_spread", "spread_view", "course_spread_rows"]
+__all__ = ["COURSE_NUMBERS", "course_regularization", "tf_course_loop", "course_l1_step", "tf_step_loop",
+           "ch05_vs_tensorflow", "ch05_vs_tensorflow_full", "course_loss_table", "seed_spread", "spread_view",
+           "course_spread_rows"]
 
 #: What the course printed (class2 p29): epoch -> loss of the epoch's last batch.
 COURSE_NUMBERS = {
@@ -40,7 +45,7 @@ def course_regularization(w1, w2, kind: str = "l2"):
     """The notes' ``loss_regularization`` in TensorFlow: a list of one term per weight matrix, then ``tf.reduce_sum``.
 
     ``kind="l2"``: ``tf.nn.l2_loss(w)`` (the notes' code); ``kind="l1"``: ``tf.reduce_sum(tf.abs(w))``
-    (the reference of 05_fitting's exercise 4, which switches the loop to L1).
+    (the penalty of 05_fitting's exercise 4, which switches the loop to L1: :func:`course_l1_step`).
     """
     from .. import import_tf
 
@@ -50,11 +55,6 @@ def course_regularization(w1, w2, kind: str = "l2"):
     term = tf.nn.l2_loss if kind == "l2" else (lambda w: tf.reduce_sum(tf.abs(w)))
     loss_regularization = [term(w1), term(w2)]
     return tf.reduce_sum(loss_regularization)
-
-
-def course_regularization_l1(w1, w2):
-    """:func:`course_regularization` with ``kind="l1"``: the answer of 05_fitting's exercise 4."""
-    return course_regularization(w1, w2, "l1")
 
 
 def tf_course_loop(x, y, init: dict, *, lam: float = 0.0, kind: str = "l2", lr: float = 0.01, epochs: int = 2,
@@ -67,14 +67,16 @@ def tf_course_loop(x, y, init: dict, *, lam: float = 0.0, kind: str = "l2", lr: 
     and ``w.assign_sub(lr * grad)``. Starts from ``init`` (keys W1, b1, W2, b2, as
     ``train.init_mlp`` returns them) so it can be compared with ``train_mlp`` step for step.
     ``compiled=True`` runs the whole loop as one ``tf.function`` graph (the same steps, fast
-    enough for the course's 400 epochs; ``loss`` then holds the last epoch only).
-    Used in 05_fitting (exercise 4), its appendix and tests/test_ch05_fitting.py.
+    enough for the course's 400 epochs; ``loss`` then holds the last epoch only, and ``seconds``
+    the time spent tracing the graph, in its first call and per step after it: the appendix's speed table).
+    Used in 05_fitting_appendix (the step-for-step and speed checks) and tests/test_ch05_fitting.py.
 
     Returns
     -------
     dict
-        ``loss`` (last-batch loss of every epoch, like the course's print) and the final
-        ``W1, b1, W2, b2`` as numpy arrays.
+        ``loss`` (last-batch loss of every epoch, like the course's print), the final
+        ``W1, b1, W2, b2`` as numpy arrays and, with ``compiled=True``, ``seconds``
+        (``{"trace": ..., "first_epoch": ..., "per_step": ...}``, see :func:`_compiled_run`).
     """
     from .. import import_tf
 
@@ -106,39 +108,150 @@ def tf_course_loop(x, y, init: dict, *, lam: float = 0.0, kind: str = "l2", lr: 
             v.assign_sub(lr * g)
         return loss
 
+    seconds = None
     if compiled:
-        losses = [float(_compiled_run(tf, step, x, y, batch_size, epochs, dt))]
+        loss, seconds = _compiled_run(tf, step, x, y, batch_size, epochs, dt)
+        losses = [float(loss)]
     else:
         losses = []
         for _ in range(epochs):
             for xb, yb in train_db:
                 loss = step(xb, yb)
             losses.append(float(loss))
-    return {"loss": np.array(losses), "W1": w1.numpy(), "b1": b1.numpy(), "W2": w2.numpy(), "b2": b2.numpy()}
+    out = {"loss": np.array(losses), "W1": w1.numpy(), "b1": b1.numpy(), "W2": w2.numpy(), "b2": b2.numpy()}
+    if seconds is not None:
+        out["seconds"] = seconds
+    return out
 
 
 def _compiled_run(tf, step, x, y, batch_size, epochs, dt):
-    """``epochs`` passes of ``step`` over the batches as one ``tf.function`` graph; the last batch's loss.
+    """``epochs`` passes of ``step(xb, yb)`` over the batches as one ``tf.function`` graph.
 
-    The same batches in the same order as ``tf.data...batch(batch_size)``, as tensors the graph
-    slices (a ``tf.data`` loop inside the graph is slow).
+    Returns the last batch's loss and the seconds spent: ``trace`` (building the graph), ``first_epoch``
+    (its first call, which also optimises the graph) and ``per_step`` over the other epochs (None for one
+    epoch). The epochs run as two calls of one graph (1, then ``epochs - 1``): the same steps in order.
+
+    The same batches in the same order as ``tf.data...batch(batch_size)``, sliced from the data inside
+    the graph (a ``tf.data`` loop inside the graph is slow); the step is traced once, for every batch.
     """
-    full = len(x) // batch_size
-    xs = tf.reshape(tf.cast(x[:full * batch_size], dt), (full, batch_size, x.shape[1]))
-    ys = tf.reshape(tf.cast(y[:full * batch_size], dt), (full, batch_size, 1))
-    tail = (tf.cast(x[full * batch_size:], dt), tf.cast(y[full * batch_size:], dt)) if len(x) % batch_size else None
+    xs, ys = tf.cast(x, dt), tf.cast(y, dt)
+    n_batches = -(-len(x) // batch_size)  # the last one may be short, as tf.data's
 
     @tf.function
-    def run():
+    def run(n):
         loss = tf.constant(0.0, dt)
-        for _ in tf.range(epochs):
-            for i in tf.range(full):
-                loss = step(xs[i], ys[i])
-            if tail is not None:
-                loss = step(*tail)
+        for _ in tf.range(n):
+            for i in tf.range(n_batches):  # one traced step for every batch, the short one too
+                loss = step(xs[i * batch_size:(i + 1) * batch_size], ys[i * batch_size:(i + 1) * batch_size])
         return loss
 
-    return run()
+    t0 = time.perf_counter()
+    graph = run.get_concrete_function(tf.TensorSpec([], tf.int32))  # tracing: Python runs once, builds the graph
+    t1 = time.perf_counter()
+    loss = graph(tf.constant(1))  # the first call also optimises the graph
+    t2 = time.perf_counter()
+    if epochs > 1:
+        loss = graph(tf.constant(epochs - 1))
+    t3 = time.perf_counter()
+    steps = (epochs - 1) * n_batches
+    return loss, {"trace": t1 - t0, "first_epoch": t2 - t1, "per_step": (t3 - t2) / steps if steps else None}
+
+
+def _tensor_or_array(tf, v, name, ndim):
+    """A tensor as it is (inside a graph its values are unknown), anything else as a finite float array."""
+    a = v if tf.is_tensor(v) else _check.real_array(v, name)
+    if len(a.shape) != ndim:
+        raise ValueError(f"{name} must have {ndim} dimension(s), got shape {tuple(a.shape)}")
+    return a
+
+
+def course_l1_step(x_train, y_train, w1, b1, w2, b2, optimizer, lam):
+    """One step of the course's loop with an L1 penalty, a Keras optimizer applying the gradients.
+
+    The answer of 05_fitting's exercise 4: a ``GradientTape`` around the course's forward pass
+    ``relu(x_train @ w1 + b1) @ w2 + b2`` and ``loss = mean((y_train - y_out)**2) + lam * (Σ|w1| + Σ|w2|)``
+    (the notes' list of terms and ``tf.reduce_sum``, :func:`course_regularization` with ``kind="l1"``),
+    then ``optimizer.apply_gradients``. ``w1, b1, w2, b2`` are ``tf.Variable`` s, changed in place.
+    Its numpy twin is ``train_mlp(kind="l1")``. Returns the step's loss (a scalar tensor).
+    """
+    from .. import import_tf
+
+    tf = import_tf()
+    variables = [w1, b1, w2, b2]
+    for v, name in zip(variables, ("w1", "b1", "w2", "b2")):
+        if not isinstance(v, tf.Variable):
+            raise TypeError(f"{name} must be a tf.Variable (the step changes it in place), got {type(v).__name__}")
+    if not callable(getattr(optimizer, "apply_gradients", None)):
+        raise TypeError(f"optimizer must be a Keras optimizer (with apply_gradients), got {type(optimizer).__name__}")
+    lam = lam if tf.is_tensor(lam) else _check.non_negative(lam, "lam")
+    n_in, hidden = tuple(w1.shape) if w1.shape.rank == 2 else (None, None)
+    if hidden is None or tuple(b1.shape) != (hidden,) or tuple(w2.shape) != (hidden, 1) or tuple(b2.shape) != (1,):
+        raise ValueError("w1, b1, w2, b2 must have shapes (n_in, hidden), (hidden,), (hidden, 1), (1,); got "
+                         f"{tuple(w1.shape)}, {tuple(b1.shape)}, {tuple(w2.shape)}, {tuple(b2.shape)}")
+    x_train = _tensor_or_array(tf, x_train, "x_train", 2)
+    y_train = _tensor_or_array(tf, y_train, "y_train", 2)
+    if x_train.shape[1] != n_in:
+        raise ValueError(f"x_train must have {n_in} columns (w1 has {n_in} rows), got shape {tuple(x_train.shape)}")
+    if y_train.shape[1] != 1 or (x_train.shape[0] is not None and y_train.shape[0] != x_train.shape[0]):
+        raise ValueError(f"y_train must have shape ({x_train.shape[0]}, 1) (one target per row of x_train), "
+                         f"got {tuple(y_train.shape)}")
+    x_train, y_train = tf.cast(x_train, w1.dtype), tf.cast(y_train, w1.dtype)
+    with tf.GradientTape() as tape:
+        h1 = tf.nn.relu(tf.matmul(x_train, w1) + b1)
+        y_out = tf.matmul(h1, w2) + b2
+        loss_mse = tf.reduce_mean(tf.square(y_train - y_out))
+        loss = loss_mse + lam * course_regularization(w1, w2, "l1")
+    grads = tape.gradient(loss, variables)
+    optimizer.apply_gradients(zip(grads, variables))
+    return loss
+
+
+def tf_step_loop(step, x, y, init: dict, *, lam: float = 0.03, lr: float = 0.01, epochs: int = 1,
+                 batch_size: int = 32, compiled: bool = False):
+    """The course's loop (batches of ``batch_size`` in data order, ``epochs`` passes) around a step function.
+
+    ``step(x_train, y_train, w1, b1, w2, b2, optimizer, lam)`` is :func:`course_l1_step` or a student's
+    answer to 05_fitting's exercise 4; the variables start from ``init`` (float64, keys W1, b1, W2, b2
+    as ``train.init_mlp`` returns them), the optimizer is ``keras.optimizers.SGD(learning_rate=lr)``.
+    Eager by default (a ``tf.data`` loop, as the course); ``compiled=True`` runs every epoch in one
+    ``tf.function`` graph (the same steps, fast enough for 400 epochs). Used in 05_fitting (exercise 4)
+    and tests/test_ch05_fitting.py.
+
+    Returns
+    -------
+    dict
+        ``loss`` (the last batch's loss, a float) and the final ``W1, b1, W2, b2`` as numpy arrays.
+    """
+    from .. import import_tf
+
+    tf = import_tf()
+    import keras
+
+    step = _check.function(step, "step")
+    p = _check_params(init, "init")
+    x, y = _xy(x, y)
+    if x.shape[1] != p["W1"].shape[0]:
+        raise ValueError(f"x must have {p['W1'].shape[0]} columns (init['W1'] rows), got shape {x.shape}")
+    lam = _check.non_negative(lam, "lam")
+    lr = _check.positive(lr, "lr")
+    epochs = _check.integer(epochs, "epochs", low=1)
+    batch_size = _check.integer(batch_size, "batch_size", low=1)
+    compiled = _check.flag(compiled, "compiled")
+    w1, b1, w2, b2 = (tf.Variable(p[k]) for k in _KEYS)
+    optimizer = keras.optimizers.SGD(learning_rate=lr)
+    optimizer.build([w1, b1, w2, b2])  # its variables exist before a graph traces the step
+
+    def one(xb, yb):
+        return step(xb, yb, w1, b1, w2, b2, optimizer, lam)
+
+    if compiled:
+        loss = _compiled_run(tf, one, x, y, batch_size, epochs, tf.float64)[0]
+    else:
+        train_db = tf.data.Dataset.from_tensor_slices((x, y)).batch(batch_size)
+        for _ in range(epochs):
+            for xb, yb in train_db:
+                loss = one(xb, yb)
+    return {"loss": float(loss), "W1": w1.numpy(), "b1": b1.numpy(), "W2": w2.numpy(), "b2": b2.numpy()}
 
 
 def _keras_early_stopping(val_loss, patience):
@@ -214,7 +327,8 @@ def ch05_vs_tensorflow_full(seed: int = SEED, patience: int = 20):
     list of tuple
         ``(what, ours, theirs, |difference| as text)``; round-off reads ``"< 1e-12"`` (float64)
         or ``"< 1e-06 (float32)"``, and float32 values are shown to 6 digits, so the table prints
-        the same on every machine. The early-stopping row holds the (0-based) stopped epochs.
+        the same on every machine. Two rows give the largest difference of all parameters after the
+        30 steps (float64, float32); the early-stopping row, last, holds the (0-based) stopped epochs.
     """
     seed, patience = _check.integer(seed, "seed"), _check.integer(patience, "patience")
     from .. import import_tf
@@ -233,10 +347,14 @@ def ch05_vs_tensorflow_full(seed: int = SEED, patience: int = 20):
     p, batch_rows, gdiff = _batch_rows(tf, seed)
     rows += batch_rows
     x, y = dots()
+    steps = []
     for dt, npdt in (("float64", np.float64), ("float32", np.float32)):
         ref = tf_course_loop(x, y, p, lam=0.03, epochs=3, dtype=dt)
         ours = train_mlp(x, y, init=p, lam=0.03, epochs=3, dtype=npdt)
         rows.append((f"loss after 3 epochs, course's TF loop ({dt})", float(ours.loss[0, -1]), float(ref["loss"][-1])))
+        d = max(float(np.abs(getattr(ours, k)[0] - ref[k]).max()) for k in _KEYS)
+        steps.append((f"all parameters after 3 epochs (30 steps), max entry-wise difference ({dt})", None, None,
+                      diff_text(d, 1e-12 if dt == "float64" else 1e-5)))
     f32 = ("keras L", "float32")  # Keras' regularisers and the float32 loop compute in float32: 6 digits
     out = []
     for what, a, b in rows:
@@ -245,6 +363,7 @@ def ch05_vs_tensorflow_full(seed: int = SEED, patience: int = 20):
         out.append((what, *shown, diff_text(abs(a - b), 1e-6 if single else 1e-12)))
     # whole-array gradient check: the largest entry-wise difference over all four gradients
     out.insert(5, ("max entry-wise gradient difference (w1, b1, w2, b2)", None, None, diff_text(gdiff)))
+    out += steps
     val = _X.early_stopping_runs().val_mse[_X.ES_SEEDS.index(SEED + 1)]
     stops = early_stopping_epoch(val, patience)[0], _keras_early_stopping(val, patience)[0]
     out.append((f"early-stopping epoch vs keras EarlyStopping (patience {patience})", *stops,
@@ -273,7 +392,8 @@ def course_loss_table(seed: int = SEED, lam: float = 0.03, every: int = 20):
 def _spread_runs(n_seeds, lam, lr):
     x, y = dots()
     seeds = np.arange(n_seeds)
-    return train_mlp(x, y, lam=np.repeat([0.0, lam], n_seeds), seed=np.tile(seeds, 2), lr=lr, epochs=381)
+    return train_mlp(x, y, lam=np.repeat([0.0, lam], n_seeds), seed=np.tile(seeds, 2), lr=lr, epochs=381,
+                     curves=False)
 
 
 def seed_spread(n_seeds: int = 20, lam: float = 0.03, lr: float = 0.01):

@@ -25,6 +25,8 @@ def calls():
         "noisy_grid": lambda: C(lams=(0.0,), seeds=(1,)),
         "heldout_curves": lambda: C(),
         "heldout_view": lambda: C(lam=0.03, seed=42),
+        "flipped_labels_view": lambda: C(),
+        "grid_params": lambda: C(kind="l1", lam=0.03, seed=42, proximal=False),
         "noisy_validation_accuracy": lambda: C(seed=42),
         "choose_lambda": lambda: C((0.0, 0.1), np.array([0.5, 0.6])),
         "lambda_choice_view": lambda: C(lam=0.03, seed=42),
