@@ -175,8 +175,10 @@ def yogurt_gd(x, y, w0, *, loss="custom", cost=1.0, profit=99.0, lr=0.002, epoch
         prediction ``x1·w1 + x2·w2`` unfused, the gradient ``xᵀ g`` accumulated sample after
         sample (about 65 µs per epoch). ``False``: a pairwise sum in a fixed order (element-wise
         float32 adds, so the same on every CPU), about 10 µs per epoch for any ``k``. The two
-        differ in the last bits, which the oscillating custom-loss runs amplify to about 1e-5 over
-        10000 epochs.
+        differ in the last bits; in the oscillating custom-loss runs the difference grows slowly
+        (COST 99 / PROFIT 1: 1e-5 after 5000 epochs) until a sample falls on the other side of the
+        line in one run only, and the paths part (by about 0.1, the oscillation's size, from about
+        epoch 6000): the 04_losses appendix § 1 prints it.
     fma : bool
         With ``exact``: each step of the sum is a fused multiply-add (one rounding), or a
         product rounded to float32 and then added (two roundings). Which one TensorFlow does
