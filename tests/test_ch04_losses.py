@@ -193,6 +193,23 @@ def test_exact_kernel_is_the_readable_loop_bit_for_bit(kind, cost, profit):
     np.testing.assert_allclose(fast[-1, 0], params["w"], atol=2e-5)  # numpy's summation order
 
 
+def test_sequential_sum_paths_give_the_same_bits():
+    """``_sequential_sum_f32`` (exact=True, fma=True): the struct path for a few runs, the numpy path for many
+    runs or on overflow, and a plain loop of numpy float32 roundings all agree bit for bit."""
+    terms = RNG.normal(size=(32, 9, 2)) * 10.0 ** RNG.integers(-3, 4, size=(32, 9, 2))
+
+    def plain(t):
+        total = np.zeros(t.shape[1:], np.float32)
+        for row in t:
+            total = (row + total).astype(np.float32)
+        return total
+
+    for k in (1, 2, 8, 9):  # 2k <= 16 takes the struct path, 9 runs the numpy one
+        np.testing.assert_array_equal(X._sequential_sum_f32(terms[:, :k]), plain(terms[:, :k]))
+    big = np.full((3, 1, 2), 3e38)
+    assert np.all(np.isinf(X._sequential_sum_f32(big)))  # beyond float32: inf, as numpy rounds it
+
+
 def test_batched_runs_equal_single_runs(w0):
     x, y = yogurt()
     batch = X.yogurt_gd(x, y, w0, loss=["custom", "mse", "custom"], cost=[1, 0, 99], profit=[99, 0, 1],

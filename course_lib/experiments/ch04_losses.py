@@ -23,6 +23,8 @@ Contents
 from __future__ import annotations
 
 import math
+import operator
+import struct
 
 import numpy as np
 
@@ -173,8 +175,10 @@ def yogurt_gd(x, y, w0, *, loss="custom", cost=1.0, profit=99.0, lr=0.002, epoch
     exact : bool
         ``True``: the order of operations of TensorFlow's CPU kernel for this tiny product – the
         prediction ``x1·w1 + x2·w2`` unfused, the gradient ``xᵀ g`` accumulated sample after
-        sample (about 65 µs per epoch). ``False``: a pairwise sum in a fixed order (element-wise
-        float32 adds, so the same on every CPU), about 10 µs per epoch for any ``k``. The two
+        sample (``fma=False``: one ``np.add.accumulate``, about as fast as ``False`` for a few
+        runs; ``fma=True``: a loop over the samples, a few times slower). ``False``: a pairwise
+        sum in a fixed order (element-wise float32 adds, so the same on every CPU), the fastest
+        for many runs at once (the COST/PROFIT slider's 49). The two
         differ in the last bits; in the oscillating custom-loss runs the difference grows slowly
         (COST 99 / PROFIT 1: 1e-5 after 5000 epochs) until a sample falls on the other side of the
         line in one run only, and the paths part (by about 0.1, the oscillation's size, from about
@@ -202,6 +206,35 @@ def yogurt_gd(x, y, w0, *, loss="custom", cost=1.0, profit=99.0, lr=0.002, epoch
     return _yogurt_kernel(x, y, w0, kinds == "mse", c, p, lr, epochs, every, exact, fma)
 
 
+def _sequential_sum_f32(terms):
+    """``Σ_i terms[i]`` (float64 terms, shape (n, ...)) added in order, each partial sum rounded to float32.
+
+    With exact float64 products as the terms, each step is a fused multiply-add's single rounding.
+    The hot inner loop of :func:`yogurt_gd` with ``exact=True, fma=True``: for a few runs it works
+    on Python floats and rounds all partial sums of a step at once through ``struct`` (IEEE
+    round to nearest, as numpy's float64 → float32 cast; about 10× faster than numpy calls on
+    tiny arrays), otherwise – or when a sum overflows float32 – on numpy arrays. Both give the same bits.
+    """
+    n, shape = terms.shape[0], terms.shape[1:]
+    size = math.prod(shape)
+    if size <= 16:
+        fmt = struct.Struct(f"{size}f")
+        pack, unpack, add = fmt.pack, fmt.unpack, operator.add
+        s = (0.0,) * size
+        try:
+            for row in terms.reshape(n, size).tolist():
+                s = unpack(pack(*map(add, s, row)))
+            return np.array(s, dtype=np.float32).reshape(shape)
+        except OverflowError:  # struct refuses a finite double beyond float32's range; numpy rounds it to inf
+            pass
+    acc, total = np.zeros(shape), np.zeros(shape, dtype=np.float32)
+    with np.errstate(over="ignore"):
+        for i in range(n):
+            np.add(terms[i], total, out=acc)
+            np.copyto(total, acc, casting="same_kind")  # round to float32
+    return total
+
+
 def _yogurt_kernel(x, y, w0, mse, c, p, lr, epochs, every, exact, fma):
     """The hot loop of :func:`yogurt_gd` (checked arguments; ``mse`` a boolean per run)."""
     f32 = np.float32
@@ -222,11 +255,7 @@ def _yogurt_kernel(x, y, w0, mse, c, p, lr, epochs, every, exact, fma):
         # (y − pred)·(−2/n) rounds exactly as −(1/n·(2·(y − pred))): scaling by 2 is exact
         g = np.where(mse, (y - pred) * minus_two_inv_n, np.where(pred > y, c, neg_p))
         if exact and fma:  # grad = fma(g_i, x_i, grad), sample after sample: one rounding per step
-            prods = (g.T.astype(np.float64)[:, :, None] * cols[:, None, :])  # (n, k, 2), exact in float64
-            acc, grad = np.zeros((len(c), 2)), np.zeros((len(c), 2), dtype=f32)
-            for i in range(n):
-                np.add(prods[i], grad, out=acc)
-                np.copyto(grad, acc, casting="same_kind")  # round to float32
+            grad = _sequential_sum_f32(g.T.astype(np.float64)[:, :, None] * cols[:, None, :])  # exact products
         elif exact:  # products rounded to float32, then added sample after sample
             # np.add.accumulate adds strictly in order (never pairwise), each partial sum in float32
             grad = np.add.accumulate(g[:, :, None] * x, axis=1)[:, -1]
