@@ -195,6 +195,24 @@ def test_yogurt_loss_matches_the_course_expression():
     assert L.yogurt_loss([1.0, 2.0], [1.5, 1.0], cost=2, profit=10) == pytest.approx(0.5 * 2 + 1.0 * 10)
 
 
+def test_pinball_loss_is_the_scaled_yogurt_loss_and_a_tf_pinball():
+    """``pinball_loss`` (exercise 5's reference) against the formula in TF ops, and ``yogurt_loss = (C + P) Σ ρ_τ``."""
+    x, y = yogurt()
+    pred = x @ (RNG.normal(size=(2, 1)) + 1)
+    for cost, profit in ((1, 99), (99, 1), (3, 3)):
+        tau = profit / (cost + profit)
+        got = L.pinball_loss(y, pred, tau)
+        assert got.shape == (len(y),)
+        d = tf.constant(y - pred)
+        want = tf.reduce_mean(tf.maximum(tau * d, (tau - 1) * d), axis=-1).numpy()
+        np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-15)
+        assert (cost + profit) * got.sum() == pytest.approx(L.yogurt_loss(y, pred, cost, profit), rel=1e-12)
+    assert L.pinball_loss([[1.0, 2.0]], [[1.5, 1.0]], tau=0.25) == pytest.approx([(0.75 * 0.5 + 0.25 * 1.0) / 2])
+    assert L.pinball_loss(np.zeros(3), np.zeros((3, 1)), 0.5).shape == (3,)  # ranks matched as in Keras
+    with pytest.raises(ValueError, match="tau"):
+        L.pinball_loss([1.0], [2.0], tau=1.5)
+
+
 # ------------------------------------------------------------------------------------------------
 # boxes: the papers' worked cases
 # ------------------------------------------------------------------------------------------------
@@ -358,7 +376,7 @@ def test_probability_losses_finite_non_negative(p, k, dtype):
 @given(y=st.lists(st.floats(-1e6, 1e6), min_size=1, max_size=6), dtype=st.sampled_from([np.float32, np.float64]))
 def test_regression_losses_zero_at_perfect_prediction(y, dtype):
     y = np.asarray(y, dtype)
-    for f in (L.mean_squared_error, L.huber, L.smooth_l1, L.yogurt_loss):
+    for f in (L.mean_squared_error, L.huber, L.smooth_l1, L.yogurt_loss, L.pinball_loss):
         assert f(y, y) == 0
         shifted = f(y, y + dtype(1))
         assert np.isfinite(shifted) and shifted > 0

@@ -23,6 +23,8 @@ Contents
 from __future__ import annotations
 
 import math
+import operator
+import struct
 
 import numpy as np
 
@@ -173,10 +175,14 @@ def yogurt_gd(x, y, w0, *, loss="custom", cost=1.0, profit=99.0, lr=0.002, epoch
     exact : bool
         ``True``: the order of operations of TensorFlow's CPU kernel for this tiny product – the
         prediction ``x1·w1 + x2·w2`` unfused, the gradient ``xᵀ g`` accumulated sample after
-        sample (about 65 µs per epoch). ``False``: a pairwise sum in a fixed order (element-wise
-        float32 adds, so the same on every CPU), about 10 µs per epoch for any ``k``. The two
-        differ in the last bits, which the oscillating custom-loss runs amplify to about 1e-5 over
-        10000 epochs.
+        sample (``fma=False``: one ``np.add.accumulate``, about as fast as ``False`` for a few
+        runs; ``fma=True``: a loop over the samples, a few times slower). ``False``: a pairwise
+        sum in a fixed order (element-wise float32 adds, so the same on every CPU), the fastest
+        for many runs at once (the COST/PROFIT slider's 49). The two
+        differ in the last bits; in the oscillating custom-loss runs the difference grows slowly
+        (COST 99 / PROFIT 1: 1e-5 after 5000 epochs) until a sample falls on the other side of the
+        line in one run only, and the paths part (by about 0.1, the oscillation's size, from about
+        epoch 6000): the 04_losses appendix § 1 prints it.
     fma : bool
         With ``exact``: each step of the sum is a fused multiply-add (one rounding), or a
         product rounded to float32 and then added (two roundings). Which one TensorFlow does
@@ -200,9 +206,39 @@ def yogurt_gd(x, y, w0, *, loss="custom", cost=1.0, profit=99.0, lr=0.002, epoch
     return _yogurt_kernel(x, y, w0, kinds == "mse", c, p, lr, epochs, every, exact, fma)
 
 
+def _sequential_sum_f32(terms):
+    """``Σ_i terms[i]`` (float64 terms, shape (n, ...)) added in order, each partial sum rounded to float32.
+
+    With exact float64 products as the terms, each step is a fused multiply-add's single rounding.
+    The hot inner loop of :func:`yogurt_gd` with ``exact=True, fma=True``: for a few runs it works
+    on Python floats and rounds all partial sums of a step at once through ``struct`` (IEEE
+    round to nearest, as numpy's float64 → float32 cast; about 10× faster than numpy calls on
+    tiny arrays), otherwise – or when a sum overflows float32 – on numpy arrays. Both give the same bits.
+    """
+    n, shape = terms.shape[0], terms.shape[1:]
+    size = math.prod(shape)
+    if size <= 16:
+        fmt = struct.Struct(f"{size}f")
+        pack, unpack, add = fmt.pack, fmt.unpack, operator.add
+        s = (0.0,) * size
+        try:
+            for row in terms.reshape(n, size).tolist():
+                s = unpack(pack(*map(add, s, row)))
+            return np.array(s, dtype=np.float32).reshape(shape)
+        except OverflowError:  # struct refuses a finite double beyond float32's range; numpy rounds it to inf
+            pass
+    acc, total = np.zeros(shape), np.zeros(shape, dtype=np.float32)
+    with np.errstate(over="ignore"):
+        for i in range(n):
+            np.add(terms[i], total, out=acc)
+            np.copyto(total, acc, casting="same_kind")  # round to float32
+    return total
+
+
 def _yogurt_kernel(x, y, w0, mse, c, p, lr, epochs, every, exact, fma):
     """The hot loop of :func:`yogurt_gd` (checked arguments; ``mse`` a boolean per run)."""
     f32 = np.float32
+    all_custom = not mse.any()
     mse = mse[:, None]
     x, y = x.astype(f32), y.astype(f32)
     c, neg_p = c.astype(f32)[:, None], (-p).astype(f32)[:, None]
@@ -218,15 +254,15 @@ def _yogurt_kernel(x, y, w0, mse, c, p, lr, epochs, every, exact, fma):
     for e in range(1, epochs + 1):
         pred = W[:, :1] * x1 + W[:, 1:] * x2  # (k, n), element-wise: no BLAS kernel choice
         # (y − pred)·(−2/n) rounds exactly as −(1/n·(2·(y − pred))): scaling by 2 is exact
-        g = np.where(mse, (y - pred) * minus_two_inv_n, np.where(pred > y, c, neg_p))
-        if exact:
-            if fma:
-                prods = g.astype(np.float64)[:, :, None] * cols  # (k, n, 2), exact in float64
-            else:
-                prods = g[:, :, None] * x  # (k, n, 2), each product rounded to float32
-            grad = np.zeros((len(c), 2), dtype=f32)
-            for i in range(x.shape[0]):  # grad = fma(g_i, x_i, grad): one rounding per step (or two)
-                grad = (prods[:, i] + grad).astype(f32)
+        if all_custom:  # the slider grid: skip the MSE branch (same values)
+            g = np.where(pred > y, c, neg_p)
+        else:
+            g = np.where(mse, (y - pred) * minus_two_inv_n, np.where(pred > y, c, neg_p))
+        if exact and fma:  # grad = fma(g_i, x_i, grad), sample after sample: one rounding per step
+            grad = _sequential_sum_f32(g.T.astype(np.float64)[:, :, None] * cols[:, None, :])  # exact products
+        elif exact:  # products rounded to float32, then added sample after sample
+            # np.add.accumulate adds strictly in order (never pairwise), each partial sum in float32
+            grad = np.add.accumulate(g[:, :, None] * x, axis=1)[:, -1]
         else:  # a pairwise sum in a fixed order: element-wise float32 adds, the same on every CPU
             P = g[:, None, :] * xt  # (k, 2, n)
             if m != n:  # zero-padded to a power of two (adding 0 is exact)
@@ -588,15 +624,64 @@ def focal_curve_data(gammas=(0, 0.5, 1, 2, 5), n=500):
     return {"p_t": pt, "curves": {g: -(1 - pt) ** g * np.log(pt) for g in gammas}}
 
 
+def _focal_log_pt(y, z):
+    """``s = ±1`` (y = 1 or 0), ``log p_t`` (the stable BCE from logits, negated) and ``p_t = σ(s z)``."""
+    s = 2 * y - 1
+    log_pt = -(np.maximum(-s * z, 0) + np.log1p(np.exp(-np.abs(z))))
+    return s, log_pt, np.exp(log_pt)
+
+
 def _focal_grad_logit(y, z, a_pos, a_neg, gamma):
     """dFL/dz of the binary focal loss (no clipping): ``α_t s (1 − p_t)^γ (γ p_t log p_t − (1 − p_t))``,
     ``s = +1`` for y = 1 and ``−1`` for y = 0, ``p_t = σ(s z)``, ``α_t = a_pos`` or ``a_neg``.
     ``log p_t = −(max(−s z, 0) + log(1 + e^{−|z|}))`` is the stable BCE from logits, negated."""
-    s = 2 * y - 1
-    log_pt = -(np.maximum(-s * z, 0) + np.log1p(np.exp(-np.abs(z))))
-    pt = np.exp(log_pt)
+    s, log_pt, pt = _focal_log_pt(y, z)
     a = np.where(y == 1, a_pos, a_neg)
     return a * s * (1 - pt) ** gamma * (gamma * pt * log_pt - (1 - pt))
+
+
+def _focal_value(y, z, a_pos, a_neg, gamma):
+    """The binary focal loss of each logit: ``−α_t (1 − p_t)^γ log p_t`` (no clipping)."""
+    _, log_pt, pt = _focal_log_pt(y, z)
+    return -np.where(y == 1, a_pos, a_neg) * (1 - pt) ** gamma * log_pt
+
+
+def _focal_curvature(y, z, a_pos, a_neg, gamma):
+    """d²FL/dz²: ``α_t p_t u^γ [u (γ log p_t + γ + 1) − γ (γ p_t log p_t − u)]`` with ``u = 1 − p_t``
+    (the derivative of :func:`_focal_grad_logit`; negative for some z when γ > 0: FL is not convex in z)."""
+    _, log_pt, pt = _focal_log_pt(y, z)
+    u = 1 - pt
+    return np.where(y == 1, a_pos, a_neg) * pt * u ** gamma * (u * (gamma * log_pt + gamma + 1)
+                                                               - gamma * (gamma * pt * log_pt - u))
+
+
+def _focal_newton(Xb, y, a_pos, a_neg, gamma, tol, max_iter):
+    """Minimise the mean focal loss of ``σ(Xb·w)`` for every row of ``gamma``/``a_pos``/``a_neg`` at once.
+
+    Newton's method from ``w = 0``: the step ``H⁻¹∇L`` (``H`` shifted to be positive definite where
+    it is not), halved until the loss does not grow. Returns ``W`` (k, 3), ``max |∇L|`` at the end
+    and the number of iterations.
+    """
+    n, k = len(Xb), gamma.shape[0]
+    W = np.zeros((k, Xb.shape[1]))
+    for it in range(max_iter + 1):
+        Z = W @ Xb.T
+        grad = _focal_grad_logit(y, Z, a_pos, a_neg, gamma) @ Xb / n
+        if np.abs(grad).max() < tol or it == max_iter:
+            break
+        H = np.einsum("kn,ni,nj->kij", _focal_curvature(y, Z, a_pos, a_neg, gamma), Xb, Xb) / n
+        low = np.linalg.eigvalsh(H)[:, 0]
+        H = H + np.maximum(0.0, 1e-10 - low)[:, None, None] * np.eye(Xb.shape[1])
+        step = np.linalg.solve(H, grad[..., None])[..., 0]
+        f0 = _focal_value(y, Z, a_pos, a_neg, gamma).mean(axis=1)
+        t = np.ones(k)
+        for _ in range(60):  # backtracking: halve the step of every run whose loss would grow
+            grows = _focal_value(y, (W - t[:, None] * step) @ Xb.T, a_pos, a_neg, gamma).mean(axis=1) > f0
+            if not grows.any():
+                break
+            t = np.where(grows, t / 2, t)
+        W = W - t[:, None] * step
+    return W, float(np.abs(grad).max()), it
 
 
 #: The γ and α values of the focal-loss sliders (precomputed on this grid).
@@ -605,47 +690,50 @@ FOCAL_ALPHAS = (0.1, 0.25, 0.5, 0.75, 0.9)
 
 
 @lru_cache(maxsize=2)
-def focal_toy(n_neg=2000, n_pos=40, gammas=FOCAL_GAMMAS, alphas=FOCAL_ALPHAS, lr=1.0, epochs=300, seed=4):
-    """An imbalanced toy problem trained with the focal loss on a (γ, α) grid, all runs at once.
+def focal_toy(n_neg=2000, n_pos=40, gammas=FOCAL_GAMMAS, alphas=FOCAL_ALPHAS, seed=4, tol=1e-10, max_iter=60):
+    """An imbalanced toy problem: the minimiser of the focal loss for every (γ, α) of a grid.
 
     Negatives ~ N((0, 0), I), positives ~ N((2.5, 2.5), 0.6²·I) (``n_pos / n_neg = 1/50``);
-    logistic regression ``p = σ(w·x + b)`` by full-batch gradient descent on the mean
-    class-balanced focal loss (``α`` for positives, ``1 − α`` for negatives) from zero, plus
-    one run of the plain cross-entropy (γ = 0, no α) as the reference. The loop is
-    ``train.fit`` with ``nn.optimizers.SGD``, vectorised over the grid (tested equal).
-    Used by :func:`focal_view`.
+    logistic regression ``p = σ(w·x + b)`` fitted to the mean class-balanced focal loss (``α`` for
+    positives, ``1 − α`` for negatives), plus the cross-entropy as the reference (``W_ce``: γ = 0,
+    α = 0.5, i.e. half the cross-entropy, which has the same minimiser). Every model is the loss's
+    minimum (Newton's method, all runs at once, until ``max |∇L| < tol``; gradient descent from
+    zero heads there too, in thousands of steps – tested on a smaller problem), so comparing two
+    models compares what the two losses prefer, not how far a fixed number of steps got.
+    Used by :func:`focal_view` (04_losses § 一个不平衡的小问题).
 
     Returns
     -------
     dict
-        ``X``, ``y``, ``W`` (len(gammas), len(alphas), 3) = (w1, w2, b), ``W_ce`` (3,).
+        ``X``, ``y``, ``W`` (len(gammas), len(alphas), 3) = (w1, w2, b), ``W_ce`` (3,),
+        ``grad_max`` (the largest ``|∇L|`` left) and ``iterations``.
     """
     n_neg, n_pos = _check.integer(n_neg, "n_neg", low=1), _check.integer(n_pos, "n_pos", low=1)
     gammas = _check.numbers(gammas, "gammas", low=0.0, high=10.0)
-    alphas = _check.numbers(alphas, "alphas", low=0.0, high=1.0)
-    lr = _check.number(lr, "lr", low=0.0, low_open=True, high=100.0)
-    epochs, seed = _check.integer(epochs, "epochs", low=0), _check.integer(seed, "seed", low=0)
+    alphas = _check.numbers(alphas, "alphas", low=0.0, high=1.0, low_open=True, high_open=True)
+    seed = _check.integer(seed, "seed", low=0)
+    tol = _check.positive(tol, "tol")
+    max_iter = _check.integer(max_iter, "max_iter", low=1)
     rng = np.random.default_rng(seed)
     X = np.concatenate([rng.normal(0, 1, (n_neg, 2)), rng.normal(2.5, 0.6, (n_pos, 2))])
     y = np.concatenate([np.zeros(n_neg), np.ones(n_pos)])
     G, A = np.meshgrid(np.asarray(gammas, float), np.asarray(alphas, float), indexing="ij")
     g = np.append(G.ravel(), 0.0)[:, None]
-    a_pos = np.append(A.ravel(), 1.0)[:, None]
-    a_neg = np.append(1 - A.ravel(), 1.0)[:, None]
+    a_pos = np.append(A.ravel(), 0.5)[:, None]
+    a_neg = np.append(1 - A.ravel(), 0.5)[:, None]
     Xb = np.concatenate([X, np.ones((len(X), 1))], axis=1)
-    W = np.zeros((g.shape[0], 3))
-    for _ in range(epochs):
-        W = W - lr * (_focal_grad_logit(y, W @ Xb.T, a_pos, a_neg, g) @ Xb) / len(X)
+    W, grad_max, iterations = _focal_newton(Xb, y, a_pos, a_neg, g, tol, max_iter)
     return {"X": X, "y": y, "W": W[:-1].reshape(G.shape + (3,)), "W_ce": W[-1],
-            "gammas": tuple(gammas), "alphas": tuple(alphas)}
+            "gammas": tuple(gammas), "alphas": tuple(alphas), "grad_max": grad_max, "iterations": iterations}
 
 
 def focal_view(gamma, alpha):
-    """Slider data: the focal-trained model at (γ, α) beside plain cross-entropy (γ = 0, α = 0.5).
+    """Slider data: the focal-trained model at (γ, α) beside cross-entropy (γ = 0, α = 0.5; ``focal_toy``'s ``W_ce``).
 
-    Also where each loss comes from: on the cross-entropy model's predictions, the share of the
-    total loss carried by the easy examples (``p_t > 0.9``) under CE and under FL(γ, α).
-    Used in 04_losses § 不平衡的小问题.
+    ``focal`` and ``ce``: recall, precision, true and false positives (``tp``, ``fp``) at p = 0.5 and
+    the weights ``w``. Also where each loss comes from: on the cross-entropy model's predictions,
+    the share of the total loss carried by the easy examples (``p_t > 0.9``) under CE and under
+    FL(γ, α). Used in 04_losses § 一个不平衡的小问题.
     """
     gamma, alpha = _check.number(gamma, "gamma"), _check.number(alpha, "alpha")
     d = focal_toy()
@@ -660,8 +748,9 @@ def focal_view(gamma, alpha):
     def stats(w):
         p = sigmoid(X @ w[:2] + w[2])
         pred = p > 0.5
-        tp = np.sum(pred & (y == 1))
-        return {"recall": tp / np.sum(y == 1), "precision": tp / max(np.sum(pred), 1), "w": w}
+        tp = int(np.sum(pred & (y == 1)))
+        return {"recall": tp / np.sum(y == 1), "precision": tp / max(np.sum(pred), 1), "w": w,
+                "tp": tp, "fp": int(np.sum(pred & (y == 0)))}
 
     p_ce = sigmoid(X @ W_ce[:2] + W_ce[2])
     p_t = np.where(y == 1, p_ce, 1 - p_ce)

@@ -262,7 +262,7 @@ def draw_detector_loss(data, axes):
     ax2.set_xlim(0, 1)
     ax2.set_xlabel("share")
     ax2.legend(fontsize=9, loc="upper center", ncol=2)
-    ax2.set_title(f"γ = {data['gamma']:g}, α = {data['alpha']:g}, λ = {data['box_weight']:g} ({data['box_loss']})",
-                  fontsize=10)
+    ax2.set_title(f"where the loss comes from\nγ = {data['gamma']:g}, α = {data['alpha']:g}, "
+                  f"λ = {data['box_weight']:g} ({data['box_loss']})", fontsize=10)
     ax2.grid(False)
     return axes

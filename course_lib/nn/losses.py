@@ -36,7 +36,7 @@ from .activations import sigmoid, softmax
 
 __all__ = [
     # regression
-    "mean_squared_error", "huber", "smooth_l1", "yogurt_loss",
+    "mean_squared_error", "huber", "smooth_l1", "yogurt_loss", "pinball_loss",
     # classification
     "binary_crossentropy", "categorical_crossentropy", "sparse_categorical_crossentropy",
     "softmax_cross_entropy_with_logits", "sparse_softmax_cross_entropy_with_logits",
@@ -229,6 +229,33 @@ def yogurt_loss(y_true, y_pred, cost=1.0, profit=99.0):
     cost = _c(_check.non_negative(cost, "cost"), p.dtype)
     profit = _c(_check.non_negative(profit, "profit"), p.dtype)
     return np.sum(np.where(p > t, (p - t) * cost, (t - p) * profit))
+
+
+def pinball_loss(y_true, y_pred, tau=0.5):
+    """The pinball (quantile) loss, mean over the last axis: one value per sample, like a Keras loss.
+
+    .. math:: \\rho_\\tau(y, \\hat y) = \\tau\\,\\max(y - \\hat y, 0) + (1 - \\tau)\\,\\max(\\hat y - y, 0)
+
+    Minimising its sum fits the ``tau`` quantile (Koenker & Bassett, "Regression quantiles",
+    Econometrica 1978). :func:`yogurt_loss` is ``(cost + profit) · Σ ρ_τ`` with
+    ``τ = profit / (cost + profit)``. Keras has no such loss (TensorFlow Addons had
+    ``tfa.losses.PinballLoss``): 04_losses exercise 5 writes it as a ``keras.losses.Loss``
+    subclass and checks it against this function.
+
+    Parameters
+    ----------
+    y_true, y_pred : array_like, shape ``[..., n]`` (ranks matched as in :func:`mean_squared_error`)
+    tau : float in [0, 1]
+        The quantile: an under-prediction costs ``tau``, an over-prediction ``1 − tau`` per unit.
+
+    Returns
+    -------
+    ndarray, shape ``[...]``
+    """
+    t, p = _pair(y_true, y_pred, min_ndim=1, match_rank=True)
+    tau = _c(_check.number(tau, "tau", low=0.0, high=1.0), p.dtype)
+    d = t - p
+    return np.mean(np.where(d > 0, tau * d, (tau - 1) * d), axis=-1)
 
 
 # ----------------------------------------------------------------------------------------------

@@ -28,7 +28,7 @@ def calls():
         "box_simulation_view": lambda: C(10),
         "box_case_view": lambda: C("diagonal", 3),
         "focal_curve_data": lambda: C(gammas=(0, 2), n=10),
-        "focal_toy": lambda: C(n_neg=20, n_pos=4, gammas=(0.0, 2.0), alphas=(0.25,), lr=1.0, epochs=3, seed=4),
+        "focal_toy": lambda: C(n_neg=20, n_pos=4, gammas=(0.0, 2.0), alphas=(0.25,), seed=4, tol=1e-8, max_iter=3),
         "focal_view": lambda: C(2.0, 0.25),
         "detector_toy": lambda: C(seed=0),
         "detector_loss_view": lambda: C(gamma=2.0, alpha=0.25, box_weight=1.0, box_loss="GIoU"),

@@ -16,6 +16,7 @@ def calls():
         "huber": lambda: C(t, p, delta=1.0),
         "smooth_l1": lambda: C(t, p, beta=1.0),
         "yogurt_loss": lambda: C(t, p, cost=1.0, profit=99.0),
+        "pinball_loss": lambda: C(t, p, tau=0.3),
         "binary_crossentropy": lambda: C(y01, prob, from_logits=False, label_smoothing=0.1, axis=-1),
         "categorical_crossentropy": lambda: C(oh, prob, from_logits=False, label_smoothing=0.1, axis=-1),
         "sparse_categorical_crossentropy": lambda: C(lab, prob, from_logits=False, ignore_class=None, axis=-1),
@@ -38,7 +39,7 @@ def calls():
 MATCHING = {
     # ranks that differ by one with a last axis of 1 are matched, as Keras does: (n, k) with (n, k, 1) is valid
     **{k: _each(("y_true", "y_pred"), (_extra_row, _first_row, _first_col)) for k in (
-        "mean_squared_error", "huber", "smooth_l1")},
+        "mean_squared_error", "huber", "smooth_l1", "pinball_loss")},
     **{k: _each(("y_true", "y_pred")) for k in (
         "yogurt_loss", "binary_crossentropy",
         "categorical_crossentropy", "binary_focal_crossentropy", "categorical_focal_crossentropy")},
