@@ -281,8 +281,12 @@ def _cpu_profile2_in_test() -> bool:
     return CPU_PROFILE2_IN_TEST if value == "" else value == "1"
 
 
-def test_commands(py: Path, step: str, *, jobs: int = 2) -> list:
-    """The commands of one test step: a list of ``(command, extra environment, may fail)``."""
+def test_commands(py: Path, step: str, *, jobs: int = 2, chapters: bool = True) -> list:
+    """The commands of one test step: a list of ``(command, extra environment, may fail)``.
+
+    ``chapters=False`` leaves ``chapters/`` out of the notebook step: the browser step runs every chapter
+    in JupyterLab and fails on any error a cell shows, which is all nbval-lax checks there.
+    """
     py = str(py)
     pytest = [py, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", str(jobs), "--dist", "loadfile"]
     nbval = ["--nbval-current-env", "--nbval-cell-timeout=300"]
@@ -293,8 +297,8 @@ def test_commands(py: Path, step: str, *, jobs: int = 2) -> list:
         "lint": [([py, "-m", "ruff", "check", "course_lib", "tests", "benchmarks", "solutions", "chapters"], {},
                   False)],
         "unit": [(pytest + ["-m", "not browser", "tests"], offline, False)],
-        "notebooks": [(solutions, offline, False),
-                      (pytest + nbval + ["--nbval-lax", "chapters"], offline, False)],
+        "notebooks": [(solutions, offline, False)]
+                     + ([(pytest + nbval + ["--nbval-lax", "chapters"], offline, False)] if chapters else []),
         # The same comparison, as on a CPU without AVX2/AVX-512 kernels (course_lib/build/cpu_profile.py).
         "portable": [([py, "-m", "course_lib.build.cpu_profile", "run", "--"] + solutions, offline, False)],
         # JupyterLab + Chromium: one server and one browser for the module, so no xdist. The offline-handout
@@ -303,6 +307,13 @@ def test_commands(py: Path, step: str, *, jobs: int = 2) -> list:
                     ([py, "-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider", "-m", "browser",
                       "tests/test_browser.py"], {}, False)],
     }[step]
+
+
+def _browser_runs(py: Path) -> bool:
+    """Whether the browser step will run rather than skip: Chromium and playwright are there."""
+    chromium = Path(os.environ.get("NN_OPT_LAB_CHROMIUM", "/usr/bin/chromium"))
+    return chromium.exists() and subprocess.call([str(py), "-c", "import playwright.sync_api"],
+                                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) == 0
 
 
 def test(steps=(), *, jobs: int = 2, keep_going: bool = False) -> int:
@@ -314,8 +325,11 @@ def test(steps=(), *, jobs: int = 2, keep_going: bool = False) -> int:
         if "portable" not in steps:
             _say("second CPU profile: not in this run (switch: NN_OPT_LAB_CPU_PROFILE2=1, `make test "
                  "CPU_PROFILE2=1`, or `make notebooks-portable` alone)")
+    chapters = not ("browser" in steps and _browser_runs(py))
+    if not chapters and "notebooks" in steps:
+        _say("chapters/: run by the browser step (every chapter in JupyterLab), not a second time by nbval")
     for step in steps:
-        for command, extra_env, may_fail in test_commands(py, step, jobs=jobs):
+        for command, extra_env, may_fail in test_commands(py, step, jobs=jobs, chapters=chapters):
             code = subprocess.call(command, cwd=ROOT, env={**os.environ, **extra_env},
                                    stdout=subprocess.DEVNULL if may_fail else None)
             if code != 0 and may_fail:

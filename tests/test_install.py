@@ -135,6 +135,12 @@ def test_portable_step_is_the_solutions_step_under_the_profile():
     assert "--nbval-lax" not in solutions and "--nbval-sanitize-with" in solutions
 
 
+def test_chapters_run_once_when_the_browser_step_runs_them():
+    full = launcher.test_commands(Path("py"), "notebooks")
+    short = launcher.test_commands(Path("py"), "notebooks", chapters=False)
+    assert len(full) == 2 and "--nbval-lax" in full[1][0] and short == full[:1]
+
+
 # -- dependencies ---------------------------------------------------------------------------------
 @pytest.mark.skipif(sys.version_info < (3, 11), reason="tomllib")
 def test_core_dependencies_are_the_kernels_only():
