@@ -57,6 +57,9 @@ for _k, _w in enumerate(sorted((o for o in gc.get_objects() if isinstance(o, Liv
     _w.refresh()
     _report["problems"] += _text_problems(_w, f"plot {_k} at its defaults")
     _start, _relayouts = _w.image.value, _w.relayouts
+    # A linked control (a preset) sets others too; back at its default, every control is put back where it was
+    # (in JupyterLab a slider may hold its front end's rounding of the default, not the preset's exact value).
+    _initial = {_n: _c.value for _n, _c in _w.controls.items()}
     for _name, _ctl in _w.controls.items():
         _default = _ctl.value
         for _v in _values(_ctl):
@@ -70,6 +73,8 @@ for _k, _w in enumerate(sorted((o for o in gc.get_objects() if isinstance(o, Liv
             if _fast != _w.image.value:
                 _report["problems"].append(f"plot {_k} {_name}={_v!r}: fast redraw differs from a full redraw")
         _ctl.value = _default
+        if _name in _w.links:
+            _w.set(**_initial)
         _w.refresh()
         if _w.relayouts != _relayouts:  # a move grew a text beyond the frozen layout: the figure was laid out again
             _start, _relayouts = _w.image.value, _w.relayouts

@@ -2,8 +2,8 @@
 
 For every chapter notebook (students' versions, ``chapter_notebooks()``): open it, run all cells,
 check no cell shows an error (cells tagged ``raises-exception`` aside), and move each live figure's
-controls, asserting the figure's PNG changes; then, in the same kernel, move every control of every live
-figure and check its redraws and its text (``tests/_liveplot_probe.py``). Then present one chapter with jupyterlab-slideshow (the
+controls, asserting the figure's PNG changes (before that, in the same kernel, every control of every live
+figure is moved and its redraws and text checked: ``tests/_liveplot_probe.py``). Then present one chapter with jupyterlab-slideshow (the
 maintained fork of jupyterlab-deck) and move a slider there, walk a small deck with the arrow keys (never an
 empty slide), and load one offline handout deck (``make slides``) with the network cut.
 
@@ -348,6 +348,10 @@ def test_chapter_runs_and_its_figures_are_live(lab, browser, path):
             assert not errors, f"{path.name}: cells show errors: " + json.dumps(errors, ensure_ascii=False)[:3000]
             assert not not_run, f"{path.name}: cells {not_run} never ran (an earlier cell stopped Run All?)"
 
+            # Kernel side first, from the defaults (tests/_liveplot_probe.py): every control, fast vs full redraw,
+            # text inside the canvas and >= 9 pt; it puts every control back.
+            found = problems(p.page.evaluate(KERNEL_RUN, PROBE), expect_plots=_has_live_plot(path))
+            assert not found, f"{path.name}: live figures:\n" + "\n".join(found)
             plots = p.page.locator(LIVE_PLOTS)
             n_plots = plots.count()
             if _has_live_plot(path):
@@ -360,9 +364,6 @@ def test_chapter_runs_and_its_figures_are_live(lab, browser, path):
             if n_plots:
                 assert any(how.startswith("slider") for how in moved.values()), \
                     f"{path.name}: no slider changed a figure: {moved}"
-            # Kernel side (tests/_liveplot_probe.py): every control, fast vs full redraw, text in the canvas, >= 9 pt.
-            found = problems(p.page.evaluate(KERNEL_RUN, PROBE), expect_plots=_has_live_plot(path))
-            assert not found, f"{path.name}: live figures:\n" + "\n".join(found)
             assert not p.blocked, f"{path.name}: JupyterLab tried to reach the network: {p.blocked}"
     finally:
         p.close()
@@ -383,7 +384,14 @@ def test_slider_is_live_in_deck_mode(lab, browser):
         with p.evidence():
             open_notebook(p, lab, DECK_CHAPTER.name, len(nb.cells))
             run_all(p)
-            p.page.locator(".jp-Notebook .jp-Cell").first.locator(".jp-InputPrompt").click()
+            # Start the deck at the slide holding the first live figure (the deck opens at the selected cell's
+            # slide); walking a deck with the arrow keys is the next test's subject.
+            first_plot = next(i for i, c in enumerate(nb.cells) if c.cell_type == "code" and "LivePlot(" in c.source)
+            start = max(i for i in range(first_plot + 1) if
+                        nb.cells[i].metadata.get("slideshow", {}).get("slide_type") in ("slide", "subslide"))
+            cell = p.page.locator(".jp-Notebook .jp-Cell").nth(start)
+            cell.scroll_into_view_if_needed()
+            cell.locator(".jp-InputPrompt").click()
             p.page.keyboard.press("Escape")
             p.page.click(".jp-NotebookPanel-toolbar [data-jp-item-name='deck'] button")
             p.page.wait_for_selector("body[data-jp-deck-mode='presenting'] .jp-Deck-Remote")
