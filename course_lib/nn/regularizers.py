@@ -45,15 +45,8 @@ def l2_loss(w) -> np.floating:
     large weights shrink fast, small ones slowly, and almost none reaches zero (weight
     decay; Krogh & Hertz, "A simple weight decay can improve generalization", NIPS 1991).
 
-    Parameters
-    ----------
-    w : array_like of real numbers
-        Any shape; integers are read as float64.
-
-    Returns
-    -------
-    numpy floating scalar
-        Of ``w``'s floating dtype.
+    ``w`` and the result as in :func:`l1_loss`: any shape of real numbers (integers read as
+    float64); a numpy scalar of ``w``'s floating dtype.
     """
     a = _check.real_array(w, "w")
     return a.dtype.type(np.sum(a * a) / 2)
