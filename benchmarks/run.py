@@ -134,7 +134,7 @@ def bench_run_all(repeats=3, slider_values=40):
             if rows:
                 sliders += [{"notebook": path.stem, **row} for row in rows]
         kernel_s, setup_s, cells_s = (statistics.median(x[j] for x in runs) for j in range(3))
-        total = statistics.median(sum(x) for x in runs)
+        total = statistics.median(sum(x[:3]) for x in runs)  # x[3] is the peak RSS (MB), not a time
         results.append({"notebook": f"{path.parent.name}/{path.name}", "kernel_s": kernel_s, "setup_s": setup_s,
                         "cells_s": cells_s, "total_s": total, "peak_rss_mb": max(x[3] for x in runs)})
         print(f"  {path.parent.name}/{path.name}: {total:.1f} s", flush=True)
