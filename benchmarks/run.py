@@ -124,9 +124,9 @@ def time_notebook(path, slider_values=0):
     return kernel, times[0], sum(times[1:]), rows, rss_mb
 
 
-def bench_run_all(repeats=3, slider_values=40):
+def bench_run_all(repeats=3, slider_values=40, chapters=True):
     results, sliders = [], []
-    for path in solution_notebooks() + chapter_notebooks():
+    for path in solution_notebooks() + (chapter_notebooks() if chapters else []):
         runs = []
         for r in range(repeats):
             k, setup, rest, rows, rss = time_notebook(path, slider_values if (r == 0 and path.parent.name == "solutions") else 0)
@@ -246,6 +246,15 @@ def write_report(res):
             else:
                 lines.append(f"| {r['notebook']} | {r['plot']} | {r['label']} | 0 | – | – | – | {kk} | **no redraw** |")
         lines.append("")
+    if "make_test" in res:
+        mt = res["make_test"]
+        total = sum(r["seconds"] for r in mt["steps"])
+        lines += ["## `make test`, per step", "",
+                  f"Measured {mt['date']} on this machine with a warm `.venv` ({mt['note']}). Target (issue 23): ≤ 6 minutes.", "",
+                  "| step | seconds | what runs |", "|---|---|---|"]
+        for r in mt["steps"]:
+            lines.append(f"| {r['step']} | {r['seconds']:.0f} | {r['what']} |")
+        lines += [f"| **total** | **{total:.0f}** ({total / 60:.1f} min) | |", ""]
     if "experiments" in res:
         lines += ["## The course's experiments and Keras comparisons", "",
                   "| experiment | course_lib s | reference s | reference | speed-up | same numbers |", "|---|---|---|---|---|---|"]
@@ -282,6 +291,9 @@ def plot_run_all(rows):
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--quick", action="store_true", help="1 repeat, fewer slider values (a smoke run)")
+    p.add_argument("--slider-values", type=int, default=None, help="values per control in the slider section")
+    p.add_argument("--no-chapters", action="store_true",
+                   help="Run All over solutions/ only (chapters/ are the same notebooks without outputs)")
     p.add_argument("--only", nargs="*", choices=["import", "run_all", "experiments", "browser"], default=None)
     a = p.parse_args(argv)
     only = set(a.only or ["import", "run_all", "experiments", "browser"])
@@ -293,7 +305,9 @@ def main(argv=None):
         res["import"] = bench_import()
     if "run_all" in only:
         print("Run All + sliders ...", flush=True)
-        res["run_all"], res["sliders"] = bench_run_all(1 if a.quick else 3, 12 if a.quick else 40)
+        res["run_all"], res["sliders"] = bench_run_all(1 if a.quick else 3,
+                                                       a.slider_values or (12 if a.quick else 40),
+                                                       chapters=not a.no_chapters)
         plot_run_all(res["run_all"])
     if "browser" in only:
         from benchmarks.browser import bench_browser
