@@ -17,3 +17,21 @@ from hypothesis import settings  # noqa: E402
 settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI"):
     settings.load_profile("ci")
+
+
+# TensorFlow and Keras for the tests that compare with them (imported once, lazily, quiet).
+import pytest  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def tf():
+    import course_lib
+
+    return course_lib.import_tf()
+
+
+@pytest.fixture(scope="module")
+def keras(tf):
+    import keras
+
+    return keras

@@ -16,18 +16,6 @@ from course_lib.reference import replay_callback
 from course_lib.tables import format_table
 
 
-@pytest.fixture(scope="module")
-def tf():
-    return course_lib.import_tf()
-
-
-@pytest.fixture(scope="module")
-def keras(tf):
-    import keras
-
-    return keras
-
-
 def test_public_api_exists():
     for mod in (K, X, REF):
         for name in mod.__all__:

@@ -6,20 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-import course_lib
 from course_lib.nn import regularizers as R
-
-
-@pytest.fixture(scope="module")
-def tf():
-    return course_lib.import_tf()
-
-
-@pytest.fixture(scope="module")
-def keras(tf):
-    import keras
-
-    return keras
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
