@@ -46,6 +46,27 @@ def test_setup_seeds_numpy_and_validates():
             course_lib.rng(bad)
 
 
+def test_setup_saves_inline_figures_without_a_second_measuring_draw():
+    """In IPython, figures are formatted as drawn (no 'tight' crop: that draws them twice), zlib level 1."""
+    from IPython.core.interactiveshell import InteractiveShell
+    from matplotlib.figure import Figure
+
+    shell = InteractiveShell.instance()
+    try:
+        from matplotlib_inline.backend_inline import configure_inline_support
+
+        configure_inline_support(shell, "inline")  # what `import matplotlib.pyplot` does in a kernel
+        course_lib.setup(3)
+        fmt = shell.display_formatter.formatters["image/png"].lookup_by_type(Figure)
+        assert fmt.keywords["bbox_inches"] is None and fmt.keywords["pil_kwargs"] == {"compress_level": 1}
+        fig = Figure(figsize=(2, 1), dpi=50)
+        fig.subplots().plot([0, 1])
+        png = shell.display_formatter.format(fig)[0]["image/png"]
+        assert png  # still a picture
+    finally:
+        InteractiveShell.clear_instance()
+
+
 def _square(x):
     return np.asarray(x) ** 2
 
