@@ -189,6 +189,32 @@ def test_titles_and_legends_stay_inside_the_canvas():
     assert _texts_outside(lp.fig, renderer) == []
 
 
+@pytest.mark.parametrize("case", ["auto", "equal", "log", "offset"])
+def test_overflow_check_replays_the_ticks_of_the_last_draw_exactly(case):
+    """The memoised check sees the boxes matplotlib computes afresh, and a growing tick label still relays out."""
+    lp = _live(case)
+    renderer = lp._canvas.get_renderer()
+    for k in (1, 3, 0, 2):
+        lp.set(k=k)
+        memos = [a._tick_memo for ax in lp.fig.axes for a in (ax.xaxis, ax.yaxis)]
+        assert all(m.ticks is not None for m in memos) or lp.backgrounds_reused  # recorded by a fresh draw
+        for m in memos:
+            m.replay = True
+        replayed = [ax.get_tightbbox(renderer).extents for ax in lp.fig.axes]
+        for m in memos:
+            m.replay = False
+        fresh = [ax.get_tightbbox(renderer).extents for ax in lp.fig.axes]  # recomputes every tick
+        np.testing.assert_allclose(replayed, fresh)
+        assert widgets._overflows(lp.fig, renderer) is False
+
+    def draw(scale, ax):  # tick labels 1e3 -> 1e9 wide: beyond the frozen layout
+        ax.plot([0, 1], [0, scale])
+        ax.yaxis.set_major_formatter(lambda v, _: f"{v:,.0f}")
+    grow = widgets.LivePlot(lambda s: s, draw, {"s": widgets.choice_slider([1e3, 1e9], 1e3, "s")})
+    grow.set(s=1e9)
+    assert grow.relayouts == 1 and _texts_outside(grow.fig, grow._canvas.get_renderer()) == []
+
+
 def test_falls_back_to_a_full_redraw_without_the_private_api(monkeypatch):
     def draw(data, ax):
         ax.plot([0, 1], [0, data])
