@@ -135,9 +135,12 @@ def bench_run_all(repeats=3, slider_values=40, chapters=True):
                 sliders += [{"notebook": path.stem, **row} for row in rows]
         kernel_s, setup_s, cells_s = (statistics.median(x[j] for x in runs) for j in range(3))
         total = statistics.median(sum(x[:3]) for x in runs)  # x[3] is the peak RSS (MB), not a time
+        run_all = statistics.median(x[1] + x[2] for x in runs)  # every cell, in the kernel already started
         results.append({"notebook": f"{path.parent.name}/{path.name}", "kernel_s": kernel_s, "setup_s": setup_s,
-                        "cells_s": cells_s, "total_s": total, "peak_rss_mb": max(x[3] for x in runs)})
-        print(f"  {path.parent.name}/{path.name}: {total:.1f} s", flush=True)
+                        "cells_s": cells_s, "run_all_s": run_all, "total_s": total,
+                        "peak_rss_mb": max(x[3] for x in runs)})
+        print(f"  {path.parent.name}/{path.name}: Run All {run_all:.1f} s (+ kernel start {kernel_s:.1f} s)",
+              flush=True)
     return results, sliders
 
 
@@ -196,14 +199,19 @@ def write_report(res):
                   "(the floor of any notebook that trains or checks against TF).", ""]
     if "run_all" in res:
         lines += ["## Run All per notebook (fresh kernel, median of 3)", "",
-                  f"Target: ≤ {RUN_ALL_TARGET_S} s. Peak RSS: the kernel's peak resident memory after Run All "
-                  "(the largest of the runs), what a JupyterHub memory limit has to hold per open notebook.", "",
-                  f"| notebook | kernel start s | set-up cell s | other cells s | total s | ≤ {RUN_ALL_TARGET_S} s "
-                  "| peak RSS MB |", "|---|---|---|---|---|---|---|"]
+                  f"Target: Run All ≤ {RUN_ALL_TARGET_S} s: every cell, executed one after the other in a fresh "
+                  "kernel that has started (JupyterLab starts it when the notebook opens); TensorFlow's import "
+                  "is inside, in the first cell that needs it. The kernel's own start is beside it, and in the "
+                  "last column (what *Restart Kernel and Run All* costs). Peak RSS: the kernel's peak resident "
+                  "memory after Run All (the largest of the runs), what a JupyterHub memory limit has to hold "
+                  "per open notebook.", "",
+                  f"| notebook | set-up cell s | other cells s | **Run All s** | ≤ {RUN_ALL_TARGET_S} s "
+                  "| kernel start s | with kernel start s | peak RSS MB |", "|---|---|---|---|---|---|---|---|"]
         for r in res["run_all"]:
-            lines.append(f"| {r['notebook']} | {r['kernel_s']:.2f} | {r['setup_s']:.2f} | {r['cells_s']:.2f} | "
-                         f"{r['total_s']:.2f} | {'yes' if r['total_s'] <= RUN_ALL_TARGET_S else '**no**'} | "
-                         f"{r.get('peak_rss_mb', float('nan')):.0f} |")
+            run_all = r.get("run_all_s", r["setup_s"] + r["cells_s"])
+            lines.append(f"| {r['notebook']} | {r['setup_s']:.2f} | {r['cells_s']:.2f} | **{run_all:.2f}** | "
+                         f"{'yes' if run_all <= RUN_ALL_TARGET_S else '**no**'} | {r['kernel_s']:.2f} | "
+                         f"{r['total_s']:.2f} | {r.get('peak_rss_mb', float('nan')):.0f} |")
         lines += ["", "![Run All](run_all.png)", ""]
     if "sliders" in res:
         met = sum(r["median_ms"] <= 50 and r["p95_ms"] <= 100 for r in res["sliders"])
@@ -277,9 +285,11 @@ def plot_run_all(rows):
     names = [r["notebook"].replace(".ipynb", "") for r in rows]
     fig, ax = plt.subplots(figsize=(8, 0.35 * len(rows) + 1.2), layout="constrained")
     left = [0.0] * len(rows)
-    for key, label in (("kernel_s", "kernel start"), ("setup_s", "set-up cell"), ("cells_s", "other cells")):
+    # Run All (the cells) first, so the bar's end before the grey part reads against the target line.
+    for key, label, color in (("setup_s", "set-up cell", "#1f77b4"), ("cells_s", "other cells", "#ff7f0e"),
+                              ("kernel_s", "kernel start (not in Run All)", "#c7c7c7")):
         vals = [r[key] for r in rows]
-        ax.barh(names, vals, left=left, label=label)
+        ax.barh(names, vals, left=left, label=label, color=color)
         left = [a + b for a, b in zip(left, vals)]
     ax.axvline(RUN_ALL_TARGET_S, color="k", ls="--", lw=1, label=f"target {RUN_ALL_TARGET_S} s")
     ax.invert_yaxis()

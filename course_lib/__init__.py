@@ -156,20 +156,20 @@ class _quiet_stderr_fd:
         return False
 
 
-def _cap_threads(tf) -> None:
+def _thread_cap() -> int | None:
     """``NN_OPT_LAB_THREADS=n``: TensorFlow's intra- and inter-op thread pools get ``n`` threads each.
 
     A JupyterHub node runs hundreds of kernels; left alone, each would size its pools to every
     core of the node. (numpy's BLAS threads follow ``OMP_NUM_THREADS`` / ``OPENBLAS_NUM_THREADS``,
-    which must be set before Python starts: the spawner's environment.)
+    which must be set before Python starts: the spawner's environment.) Read and checked before
+    TensorFlow is imported, so a typo fails at once rather than after the import's seconds.
     """
     value = os.environ.get("NN_OPT_LAB_THREADS", "").strip()
     if not value:
-        return
+        return None
     if not value.isdigit() or int(value) < 1:
         raise ValueError(f"NN_OPT_LAB_THREADS must be a positive integer, got {value!r}")
-    tf.config.threading.set_intra_op_parallelism_threads(int(value))
-    tf.config.threading.set_inter_op_parallelism_threads(int(value))
+    return int(value)
 
 
 def import_tf():
@@ -177,17 +177,20 @@ def import_tf():
 
     ``import tensorflow`` costs about five seconds, so chapters that only need numpy
     never pay it. The first call applies the seed of the last :func:`setup` call and the
-    thread cap of ``NN_OPT_LAB_THREADS`` (see :func:`_cap_threads`).
+    thread cap of ``NN_OPT_LAB_THREADS`` (see :func:`_thread_cap`).
     """
     import sys
 
     first = "tensorflow" not in sys.modules
     os.environ["TF_CPP_MIN_LOG_LEVEL"] = "2"
     if first:
+        threads = _thread_cap()
         with _quiet_stderr_fd():
             import tensorflow as tf
 
-            _cap_threads(tf)
+            if threads is not None:
+                tf.config.threading.set_intra_op_parallelism_threads(threads)
+                tf.config.threading.set_inter_op_parallelism_threads(threads)
             tf.constant(0.0) + 0.0  # initialises the devices, which logs once more
     import tensorflow as tf
 

@@ -118,5 +118,15 @@ def test_thread_cap_from_the_environment():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
     assert out.stdout.split() == ["1", "1"]
     env["NN_OPT_LAB_THREADS"] = "many"
-    bad = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
-    assert bad.returncode != 0 and "NN_OPT_LAB_THREADS" in bad.stderr
+    bad = subprocess.run([sys.executable, "-c", code + "\nimport sys; print('tensorflow' in sys.modules)"],
+                         capture_output=True, text=True, env=env)
+    assert bad.returncode != 0 and "NN_OPT_LAB_THREADS" in bad.stderr and bad.stdout == ""
+
+
+@pytest.mark.parametrize("value", ["many", "0", "-2", "1.5"])
+def test_thread_cap_is_checked_before_tensorflow_is_imported(monkeypatch, value):
+    monkeypatch.setenv("NN_OPT_LAB_THREADS", value)
+    with pytest.raises(ValueError, match="NN_OPT_LAB_THREADS must be a positive integer"):
+        course_lib._thread_cap()
+    monkeypatch.setenv("NN_OPT_LAB_THREADS", " 3 ")
+    assert course_lib._thread_cap() == 3
