@@ -261,6 +261,24 @@ class LivePlot(W.VBox):
         self._laid_out = True
 
     def _render_layers(self, axes, reuse_background: bool) -> bytes:
+        # Within one render nothing moves the ticks: each axis computes them (and its tick-label boxes) once,
+        # and the background key, the draw, the title placement and the overflow check share them.
+        memos = _memo_ticks(self.fig)
+        for m in memos:
+            m.replay = True
+        try:
+            png = self._compose(axes, reuse_background)
+        finally:
+            for m in memos:
+                m.replay = False
+        if png is None:  # drew beyond the canvas: lay out again (outside the replay: the boxes move)
+            self.relayouts += 1
+            self._lay_out()
+            return self._render_layers(axes, reuse_background=False)
+        return png
+
+    def _compose(self, axes, reuse_background: bool) -> bytes | None:
+        """Background (kept or drawn) + foreground, as PNG; None when a fresh one overflows the canvas."""
         canvas = self._canvas
         layers = [(ax, _foreground(ax)) for ax in axes]
         key = _background_key(self.fig, axes) if reuse_background and len(self.fig.axes) == len(axes) else None
@@ -270,7 +288,6 @@ class LivePlot(W.VBox):
             canvas.restore_region(self._backgrounds[key])
             self.backgrounds_reused += 1  # (computing the key placed the axes boxes for this background)
         else:
-            _memo_ticks(self.fig)  # this draw's ticks, for the overflow check below
             hidden = [a for _, arts in layers for a in arts if a.get_visible()]
             for a in hidden:
                 a.set_visible(False)
@@ -292,9 +309,7 @@ class LivePlot(W.VBox):
         # A move that drew new ticks or labels wider than the frozen layout allows (a longer tick label, a
         # second title line) would be cut at the edge: lay out again, once per such growth.
         if fresh and self.relayouts < _MAX_RELAYOUTS and _overflows(self.fig, renderer):
-            self.relayouts += 1
-            self._lay_out()
-            return self._render_layers(axes, reuse_background=False)
+            return None
         return _rgba_png(canvas)
 
     # -- what the saved notebook holds ----------------------------------------------
@@ -351,23 +366,26 @@ def _overflows(fig, renderer) -> bool:
     """
     w, h = fig.canvas.get_width_height()
     memos = [m for ax in fig.axes for m in (getattr(a, "_tick_memo", None) for a in _axes_axes(ax)) if m]
+    before = [m.replay for m in memos]
     for m in memos:
         m.replay = True
     try:
         boxes = [ax.get_tightbbox(renderer) for ax in fig.axes if ax.get_visible()]
     finally:
-        for m in memos:
-            m.replay = False
+        for m, r in zip(memos, before):
+            m.replay = r
     boxes += [t.get_window_extent(renderer) for t in fig.texts if t.get_visible() and t.get_text()]
     return any(b is not None and (b.x0 < -0.5 or b.y0 < -0.5 or b.x1 > w + 0.5 or b.y1 > h + 0.5) for b in boxes)
 
 
 class _TickMemo:
-    """The ticks and tick-label boxes of an axis's last draw, for :func:`_overflows` to replay.
+    """An axis's ticks and tick-label boxes, computed once and replayed while ``replay`` is set.
 
-    ``Axis.get_tightbbox`` recomputes both (locator, formatter, a text layout per label), though
-    the draw just before computed the same: replaying them makes the overflow check 5x cheaper.
-    Only while ``replay`` is set (inside :func:`_overflows`); otherwise it records and passes through.
+    matplotlib recomputes both (locator, formatter, a text layout per label) on every call of
+    ``Axis._update_ticks`` / ``Axis.get_tightbbox``: for the background key, in ``Axis.draw``, for
+    each titled title (``Axes._update_title_position`` measures the y axis) and in the overflow
+    check. Inside one render of a frozen layout they cannot change, so LivePlot replays them
+    there (and :func:`_overflows` right after a draw); otherwise the memo records and passes through.
     """
 
     def __init__(self, axis):

@@ -60,6 +60,24 @@ def test_kept_backgrounds_give_the_pixels_of_a_fresh_figure():
     assert w.backgrounds_reused >= 4  # revisited settings found their background
 
 
+def test_replayed_ticks_give_the_pixels_of_ticks_computed_every_time(monkeypatch):
+    """Inside a render each axis computes its ticks once; without that memo every move gives the same PNG."""
+    plots.apply_style()
+    moves = [("equal", 1), ("log", 2), ("offset", 3), ("auto", 1), ("log", 0), ("offset", 0), ("auto", 3)]
+    memo = _live()
+    pngs = []
+    for case, k in moves:
+        memo.set(case=case, k=k)
+        pngs.append(bytes(memo.image.value))
+    assert all(a._tick_memo.ticks is not None for ax in memo.fig.axes for a in (ax.xaxis, ax.yaxis))
+    monkeypatch.setattr(widgets, "_memo_ticks", lambda fig: [])
+    plain = _live()
+    for (case, k), png in zip(moves, pngs):
+        plain.set(case=case, k=k)
+        assert bytes(plain.image.value) == png, (case, k)
+    assert not hasattr(plain.fig.axes[0].xaxis, "_tick_memo")
+
+
 def test_a_draw_that_adds_axes_is_drawn_in_full_every_time():
     def draw(k, ax):
         ax.plot([0, 1], [0, k])
