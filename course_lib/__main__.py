@@ -35,6 +35,7 @@ import platform
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 __all__ = ["ROOT", "VENV", "SUPPORTED", "CPU_PROFILE2_IN_TEST", "STEPS", "supported_range", "venv_python",
@@ -328,7 +329,9 @@ def test(steps=(), *, jobs: int = 2, keep_going: bool = False) -> int:
     chapters = not ("browser" in steps and _browser_runs(py))
     if not chapters and "notebooks" in steps:
         _say("chapters/: run by the browser step (every chapter in JupyterLab), not a second time by nbval")
+    times = []
     for step in steps:
+        t0 = time.monotonic()
         for command, extra_env, may_fail in test_commands(py, step, jobs=jobs, chapters=chapters):
             code = subprocess.call(command, cwd=ROOT, env={**os.environ, **extra_env},
                                    stdout=subprocess.DEVNULL if may_fail else None)
@@ -339,6 +342,8 @@ def test(steps=(), *, jobs: int = 2, keep_going: bool = False) -> int:
                 failed.append((step, code))
                 if not keep_going:
                     return code
+        times.append(f"{step} {time.monotonic() - t0:.0f} s")
+        _say("step times: " + ", ".join(times))  # what benchmarks/RESULTS.md reports per step
     if failed:
         _say("failed steps: " + ", ".join(step for step, _ in failed))
     return failed[0][1] if failed else 0
