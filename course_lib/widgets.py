@@ -106,8 +106,9 @@ class LivePlot(W.VBox):
     caption : callable, optional
         ``caption(data) -> str`` shown under the figure (numbers to read).
     dpi : float
-        Resolution of the PNG sent to the browser (96: a CSS pixel per dot, text at its point size);
-        the static copy saved in the notebook is drawn at :data:`STATIC_DPI`.
+        Resolution of the PNG a move sends to the browser (96: a CSS pixel per dot, text at its point
+        size). The first picture is drawn once at :data:`STATIC_DPI` and shown at that same CSS size:
+        it is also the static copy saved in the notebook (projectors, exported pages).
     links : mapping of str to callable, optional
         ``{control: fn}``: when ``control`` changes, ``fn(new_value)`` returns a dict of other
         controls' new values (e.g. a preset per test function); they are applied together
@@ -156,8 +157,10 @@ class LivePlot(W.VBox):
         self.fig._n_axes0 = nrows * ncols  # a draw that adds axes (twins, insets) disables the fast reset
         # Natural size (never stretched to the output's width, which blurs it and, in a
         # slide, pushes the sliders off screen), shrinking on narrow screens.
+        # The CSS width is the live PNG's own: the first picture (drawn at STATIC_DPI, see refresh) shows at
+        # the size every move will have.
         self.image = W.Image(format="png", layout=W.Layout(align_self="flex-start", max_width="100%",
-                                                            height="auto"))
+                                                            width=f"{round(figsize[0] * dpi)}px", height="auto"))
         self.text = W.HTML()
         self.last_data = None
         self.last_redraw_s = None
@@ -168,6 +171,7 @@ class LivePlot(W.VBox):
         self._fast = self._fast_private_ok = _private_api_ok()  # else every move is a plain full redraw
         self._laid_out = False
         self.relayouts = 0
+        self._static_png = None  # the first picture, at STATIC_DPI: also the copy the saved notebook holds
         self.refresh()
 
     # -- the update path (a slider move ends here) ---------------------------------
@@ -187,7 +191,15 @@ class LivePlot(W.VBox):
                 reused = False
                 ax.clear()
         self.draw(data, self.axes)
-        self.image.value = self._render(axes, reuse_background=reused)
+        if self.last_redraw_s is None:
+            # The first picture is drawn once, at STATIC_DPI, laid out by matplotlib as a saved figure is: it is
+            # the live image until the first move and the static copy the notebook saves. The live resolution's
+            # frozen layout waits for that first move (Run All never pays for it).
+            self._static_png = figure_png(self.fig, STATIC_DPI)
+            self.image.value = self._static_png
+        else:
+            self._static_png = None
+            self.image.value = self._render(axes, reuse_background=reused)
         if self.caption_fn is not None:
             self.text.value = f"<pre style='margin:0'>{self.caption_fn(data)}</pre>"
         self.last_redraw_s = time.perf_counter() - t0
@@ -319,8 +331,11 @@ class LivePlot(W.VBox):
         # A deterministic text form (nbval compares text/plain) and a static picture.
         text = ", ".join(f"{k}={_fmt(v)}" for k, v in self.params().items())
         bundle["text/plain"] = f"LivePlot({text})"
-        bundle["image/png"] = base64.b64encode(figure_png(self.fig, STATIC_DPI)).decode("ascii")
-        self._backgrounds.clear()  # savefig drew at another resolution: draw the backgrounds afresh
+        png = self._static_png
+        if png is None:  # moved since: draw the current picture at STATIC_DPI
+            png = figure_png(self.fig, STATIC_DPI)
+            self._backgrounds.clear()  # savefig drew at another resolution: draw the backgrounds afresh
+        bundle["image/png"] = base64.b64encode(png).decode("ascii")
         if self.caption_fn is not None:
             bundle["text/plain"] += "\n" + self.caption_fn(self.last_data)
         return bundle

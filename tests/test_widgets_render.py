@@ -134,9 +134,11 @@ def test_figure_texts_are_part_of_the_background_and_figure_legends_turn_reuse_o
     w = widgets.LivePlot(lambda k: k, draw, {"k": widgets.int_slider(1, 1, 3, "k")})
     w.controls["k"].value = 2  # same axes, another suptitle: the background must be redrawn
     assert w.backgrounds_reused == 0 and "k = 2" in w.fig.texts[0].get_text()
-    for k in (1, 2, 1):  # the first picture is not kept (nothing to reuse yet): 1 is drawn once more
+    # The first move lays the figure out (constrained layout moves the suptitle): its background is not found
+    # again; 1 and 2 are drawn once more, then found.
+    for k in (1, 2, 1, 2):
         w.controls["k"].value = k
-    assert w.backgrounds_reused == 2  # 2 and then 1 found again
+    assert w.backgrounds_reused == 2  # 1 and then 2 found again
     kept = w.image.value
     w.fast_reset = False
     w.refresh()
@@ -229,6 +231,7 @@ def test_overflow_check_replays_the_ticks_of_the_last_draw_exactly(case):
         ax.plot([0, 1], [0, scale])
         ax.yaxis.set_major_formatter(lambda v, _: f"{v:,.0f}")
     grow = widgets.LivePlot(lambda s: s, draw, {"s": widgets.choice_slider([1e3, 1e9], 1e3, "s")})
+    grow.refresh()  # the live layout is made on the first redraw, here for the short labels
     grow.set(s=1e9)
     assert grow.relayouts == 1 and _texts_outside(grow.fig, grow._canvas.get_renderer()) == []
 
@@ -274,3 +277,24 @@ def test_log_axis_plain_labels():
     assert ax.yaxis.get_minor_locator().tick_values(1e-6, 1) == [] or len(ax.yaxis.get_minorticklocs()) == 0
     with pytest.raises(ValueError, match="which"):
         plots.log_axis(ax, "z")
+
+
+def test_the_first_picture_is_the_static_copy_drawn_once():
+    """Run All draws a live figure once (at STATIC_DPI); the live layout waits for the first move."""
+    import base64
+
+    def draw(k, ax):
+        ax.plot([0, 1], [0, k])
+        ax.set_title(f"k = {k}")
+
+    w = widgets.LivePlot(lambda k: k, draw, {"k": widgets.int_slider(1, 1, 3, "k")}, figsize=(5, 2.5))
+    assert not w._laid_out
+    first = bytes(w.image.value)
+    assert Image.open(io.BytesIO(first)).size == (5 * widgets.STATIC_DPI, round(2.5 * widgets.STATIC_DPI))
+    assert w.image.layout.width == f"{5 * 96}px"  # shown at the size of the 96-dpi moves
+    assert base64.b64decode(w._repr_mimebundle_()["image/png"]) == first  # the saved copy, not drawn again
+    w.controls["k"].value = 2
+    assert w._laid_out and Image.open(io.BytesIO(bytes(w.image.value))).size == (5 * 96, round(2.5 * 96))
+    moved = base64.b64decode(w._repr_mimebundle_()["image/png"])
+    assert moved != first and Image.open(io.BytesIO(moved)).size == (5 * widgets.STATIC_DPI,
+                                                                       round(2.5 * widgets.STATIC_DPI))
