@@ -137,13 +137,17 @@ def _compiled_run(tf, step, x, y, batch_size, epochs, dt):
     xs, ys = tf.cast(x, dt), tf.cast(y, dt)
     n_batches = -(-len(x) // batch_size)  # the last one may be short, as tf.data's
 
-    @tf.function
+    def one_batch(i, loss):
+        return i + 1, step(xs[i * batch_size:(i + 1) * batch_size], ys[i * batch_size:(i + 1) * batch_size])
+
+    def one_epoch(e, loss):  # one traced step for every batch, the short one too
+        return e + 1, tf.while_loop(lambda i, _: i < n_batches, one_batch, (tf.constant(0), loss))[1]
+
+    # The loops written as tf.while_loop: no AutoGraph conversion of this code and of ``step`` (tracing
+    # the converted code took longer than running the 4000 steps).
+    @tf.function(autograph=False)
     def run(n):
-        loss = tf.constant(0.0, dt)
-        for _ in tf.range(n):
-            for i in tf.range(n_batches):  # one traced step for every batch, the short one too
-                loss = step(xs[i * batch_size:(i + 1) * batch_size], ys[i * batch_size:(i + 1) * batch_size])
-        return loss
+        return tf.while_loop(lambda e, _: e < n, one_epoch, (tf.constant(0), tf.constant(0.0, dt)))[1]
 
     t0 = time.perf_counter()
     graph = run.get_concrete_function(tf.TensorSpec([], tf.int32))  # tracing: Python runs once, builds the graph
