@@ -451,7 +451,7 @@ def _remedies_dots(seed):
     i0 = _grid_index(0.0, seed)
     acc = (float(small.accuracy(x, y)[0]), float(runs.accuracy(x, y)[i0]))
     _, _, p_small = decision_grid(small)
-    _, _, p_big = decision_grid(runs)
+    _, _, p_big = _decision_grid_cached("course")  # the grid § 4 draws too: computed once
     out.append({"problem": "under-fitting", "remedy": "more parameters", "before": "2 hidden units",
                 "after": "11 hidden units", "metric": "train accuracy", "train": acc, "val": None,
                 "plot": {"kind": "dots", "x": x, "y": y, "xx": xx, "yy": yy,
@@ -655,9 +655,15 @@ def early_stopping_runs(epochs: int = 1000) -> MLPRuns:
     return train_mlp(xt, yt, x_val=xv, y_val=yv, hidden=32, lr=0.02, epochs=epochs, seed=ES_SEEDS, record=True)
 
 
+def _predict_one(runs, k, x, epoch):
+    """Output of run ``k`` alone after ``epoch`` (``runs.predict(x, epoch)[k]`` without the other runs)."""
+    W1, b1, W2, b2 = (runs.snapshots[key][k, epoch] for key in ("W1", "b1", "W2", "b2"))
+    return (np.maximum(x @ W1 + b1, 0) @ W2)[:, 0] + b2
+
+
 def _test_scores(runs, k, epoch, x, y):
     """Test MSE and accuracy of run ``k`` after ``epoch``."""
-    p = runs.predict(x, epoch=epoch)[k]
+    p = _predict_one(runs, k, x, epoch)
     return _mse(y, p), float(((p > 0.5) == (y > 0.5)).mean())
 
 
@@ -687,14 +693,15 @@ def early_stopping_view(patience: int = 20, seed: int = SEED + 1):
     last = runs.loss.shape[1] - 1
     (xt, yt), (xv, yv) = noisy_dots()
     xte, yte = _test_set(0.2)
-    xx, yy, p_best = decision_grid(runs, epoch=best)  # Keras 3 restores the best epoch in any case
-    _, _, p_end = decision_grid(runs, epoch=last)
+    xx, yy = np.mgrid[-3:3:.1, -3:3:.1]  # decision_grid's grid, for run k only
+    grid = np.c_[xx.ravel(), yy.ravel()]
+    p_best, p_end = (_predict_one(runs, k, grid, e).reshape(xx.shape) for e in (best, last))  # Keras 3 restores
     t_best, t_end = _test_scores(runs, k, best, xte, yte), _test_scores(runs, k, last, xte, yte)
     out = {"train_mse": runs.train_mse[k], "val_mse": runs.val_mse[k], "all_val": runs.val_mse,
            "stopped": stopped, "best": best, "patience": patience, "seed": seed, "epochs": last + 1,
            "epochs_run": last + 1 if stopped is None else stopped + 1,
            "x_train": xt, "y_train": yt, "x_val": xv, "y_val": yv,
-           "xx": xx, "yy": yy, "probs": np.stack([p_best[k], p_end[k]]),
+           "xx": xx, "yy": yy, "probs": np.stack([p_best, p_end]),
            "val_best": float(runs.val_mse[k, best]), "val_end": float(runs.val_mse[k, last]),
            "test_mse": (t_best[0], t_end[0]), "test_acc": (t_best[1], t_end[1])}
     _readonly(*[v for v in out.values() if isinstance(v, np.ndarray)])
@@ -739,8 +746,8 @@ def curves_view(seed: int = SEED + 1, patience: int = 20):
     snap = {key: v[k] for key, v in runs.snapshots.items()}
 
     def accuracy(x, y):
-        h = np.maximum(np.einsum("ni,eih->enh", x, snap["W1"]) + snap["b1"][:, None, :], 0)
-        p = np.einsum("enh,eh->en", h, snap["W2"][..., 0]) + snap["b2"]
+        h = np.maximum(x @ snap["W1"] + snap["b1"][:, None, :], 0)  # (epochs, n, hidden)
+        p = (h @ snap["W2"])[..., 0] + snap["b2"]
         return ((p > 0.5) == (y > 0.5)).mean(axis=1)
 
     train_acc, val_acc = accuracy(xt, yt), accuracy(xv, yv)
