@@ -10,7 +10,10 @@ It is the readable loop of :mod:`course_lib.train` (``fit`` with ``mlp_loss_and_
 same weights and losses for K = 1, to round-off, and that K runs at once equal K runs alone.
 
 * :func:`train_mlp` – the trainer; :class:`MLPRuns` – its result (weights, losses, curves).
-* :func:`_grads`, :func:`_pack`, :func:`_unpack` – the hot kernel and its flat layout.
+* :func:`train_side_by_side` – several ``train_mlp`` calls on one data set (other penalties, learning
+  rates, hidden sizes) as one loop.
+* :func:`_train_loop`, :func:`_grads`, :class:`_Batch`, :func:`_pack`, :func:`_unpack` – the hot kernel,
+  its preallocated buffers and its flat layout.
 """
 
 from __future__ import annotations
