@@ -86,6 +86,26 @@ def test_batched_runs_equal_single_runs():
         np.testing.assert_allclose(many.loss[k], one.loss[0], rtol=1e-10)
 
 
+def test_side_by_side_groups_equal_separate_runs():
+    """Groups of other penalties, learning rates and hidden sizes trained in one loop = one train_mlp call each."""
+    x, y = data.dots()
+    groups = [{"lam": [0.0, 0.03], "seed": [1, 2]}, {"lam": 0.03, "kind": "l1", "seed": 3},
+              {"lam": 0.01, "kind": "l1", "proximal": True, "seed": 4, "lr": 0.02}, {"hidden": 2, "seed": 5}]
+    together = K.train_side_by_side(x, y, groups, epochs=6, x_val=x[:50], y_val=y[:50], record=True)
+    assert len(together) == len(groups)
+    for g, runs in zip(groups, together):
+        alone = K.train_mlp(x, y, **g, epochs=6, x_val=x[:50], y_val=y[:50], record=True)
+        assert (runs.kind, runs.proximal, runs.W1.shape) == (alone.kind, alone.proximal, alone.W1.shape)
+        for k in ("W1", "b1", "W2", "b2", "loss", "train_mse", "val_mse"):
+            np.testing.assert_allclose(getattr(runs, k), getattr(alone, k), rtol=1e-10, atol=1e-13, err_msg=k)
+        for k in ("W1", "b1", "W2", "b2"):
+            np.testing.assert_allclose(runs.snapshots[k], alone.snapshots[k], rtol=1e-10, atol=1e-13, err_msg=k)
+    with pytest.raises(ValueError, match=r"groups\[1\]: proximal"):
+        K.train_side_by_side(x, y, [{}, {"proximal": True}], epochs=1)
+    with pytest.raises(ValueError, match="keys"):
+        K.train_side_by_side(x, y, [{"lams": 0.1}], epochs=1)
+
+
 def test_curves_false_changes_nothing_but_the_curves():
     x, y = data.dots()
     a = K.train_mlp(x, y, lam=[0.0, 0.03], seed=[1, 2], epochs=4, x_val=x[:50], y_val=y[:50])

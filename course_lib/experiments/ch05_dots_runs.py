@@ -10,7 +10,10 @@ It is the readable loop of :mod:`course_lib.train` (``fit`` with ``mlp_loss_and_
 same weights and losses for K = 1, to round-off, and that K runs at once equal K runs alone.
 
 * :func:`train_mlp` – the trainer; :class:`MLPRuns` – its result (weights, losses, curves).
-* :func:`_grads`, :func:`_pack`, :func:`_unpack` – the hot kernel and its flat layout.
+* :func:`train_side_by_side` – several ``train_mlp`` calls on one data set (other penalties, learning
+  rates, hidden sizes) as one loop.
+* :func:`_train_loop`, :func:`_grads`, :class:`_Batch`, :func:`_pack`, :func:`_unpack` – the hot kernel,
+  its preallocated buffers and its flat layout.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from .. import SEED, _check
 from .. import train as _train
 from ..nn.regularizers import _soft_threshold
 
-__all__ = ["MLPRuns", "train_mlp"]
+__all__ = ["MLPRuns", "train_mlp", "train_side_by_side"]
 
 _KEYS = ("W1", "b1", "W2", "b2")
 
@@ -34,43 +37,72 @@ def _readonly(*arrays):
             a.setflags(write=False)
 
 
-def _grads(W1, w2, b2, xa, yb, lam_row, lam_k, kind, need_loss=False):
+class _Batch:
+    """One batch (or one evaluation set) and the buffers its step writes into.
+
+    Every array a step needs is allocated once, here, and reused on every epoch (numpy's
+    ``out=``): a grid of runs makes arrays of a few hundred kB, and allocating them afresh
+    in every step costs more (page faults) than the arithmetic.
+    """
+
+    def __init__(self, xa, yb, K, H, dtype):
+        B = xa.shape[0]
+        self.B, self.xa, self.xaT, self.yb = B, xa, xa.T, yb
+        self.z = np.empty((B, K * H), dtype)           # pre-activation, then relu of it (in place)
+        self.h = self.z.reshape(B, K, H)
+        self.out = np.empty((K, B, 1), dtype)
+        self.diff = np.empty((K, B), dtype).T          # run-major, as numpy lays out out[:, :, 0].T + b2
+        self.dy = np.empty((K, B), dtype).T
+        self.gw2 = np.empty((K, H, 1), dtype)
+        self.dh = np.empty((B, K * H), dtype)
+        self.mask = np.empty((B, K * H), bool)
+        self.gW1 = np.empty((xa.shape[1], K * H), dtype)
+
+    def forward(self, W1, w2, b2):
+        """``diff = output - y``, shape (B, K); leaves relu(x W1 + b1) in ``self.h``."""
+        np.matmul(self.xa, W1, out=self.z)
+        np.maximum(self.z, 0, out=self.z)
+        np.matmul(self.h.transpose(1, 0, 2), w2[:, :, None], out=self.out)
+        np.add(self.out[:, :, 0].T, b2, out=self.diff)
+        return np.subtract(self.diff, self.yb, out=self.diff)
+
+    def mse(self, W1, w2, b2):
+        """Each run's MSE on this set, shape (K,)."""
+        d = self.forward(W1, w2, b2)
+        return np.einsum("bk,bk->k", d, d) / self.B
+
+
+def _grads(batch, W1, w2, b2, pen):
     """One batch's gradients for K networks at once, in a flat layout fast on small shapes.
 
     A documented hot kernel (called once per batch for every run of the chapter).
     ``W1`` (I+1, K*H) stacks every run's ``W1`` (first I rows) and ``b1`` (last row);
-    ``w2`` (K, H); ``b2`` (K,); ``xa`` (B, I+1) is the batch with a column of ones;
-    ``yb`` (B, 1); ``lam_row`` (1, K*H) and ``lam_k`` (K, 1) hold each run's λ.
+    ``w2`` (K, H); ``b2`` (K,); ``batch`` is a :class:`_Batch` (inputs with a column of ones,
+    targets (B, 1), buffers). ``pen`` maps ``"l2"`` / ``"l1"`` to each run's λ as a ``(1, K*H)`` row
+    and a ``(K, 1)`` column (λ = 0 for a run of the other kind), or holds neither.
     The products with the inputs are single 2-D matrix products whatever K is; the output
-    layer uses one stacked product over the K runs. Returns ``(gW1, gw2, gb2)`` and,
-    with ``need_loss``, also the per-run MSE and penalty, both (K,).
+    layer uses one stacked product over the K runs. Returns ``(gW1, gw2, gb2, diff)``, all
+    buffers of ``batch``: valid until its next step.
     """
-    B = xa.shape[0]
+    B = batch.B
     K, H = w2.shape
-    z = xa @ W1                                   # (B, K*H)
-    h = np.maximum(z, 0).reshape(B, K, H)
-    diff = (h.transpose(1, 0, 2) @ w2[:, :, None])[:, :, 0].T + b2 - yb  # (B, K)
-    dy = diff * (2.0 / B)
-    gw2 = (h.transpose(1, 2, 0) @ dy.T[:, :, None])[:, :, 0]
-    gb2 = dy.sum(axis=0)
-    dh = np.repeat(dy, H, axis=1) * w2.ravel()    # (B, K*H): dy of run k times its w2 (faster than broadcasting)
-    dh *= z > 0                                   # ReLU'(0) = 0, as TensorFlow
-    gW1 = xa.T @ dh                               # weights and biases in one product
+    diff = batch.forward(W1, w2, b2)              # (B, K)
+    dy = np.multiply(diff, 2.0 / B, out=batch.dy)
+    np.matmul(batch.h.transpose(1, 2, 0), dy.T[:, :, None], out=batch.gw2)
+    gw2 = batch.gw2[:, :, 0]
+    gb2 = dy.sum(axis=0)  # (a reduction into out= may add in another order)
+    dh = batch.dh
+    np.multiply(dy[:, :, None], w2, out=dh.reshape(B, K, H))  # dy of run k times its w2
+    np.multiply(dh, np.greater(batch.z, 0, out=batch.mask), out=dh)  # ReLU'(0) = 0, as TensorFlow
+    gW1 = np.matmul(batch.xaT, dh, out=batch.gW1)  # weights and biases in one product
     w1 = W1[:-1]
-    if kind == "l2":
-        gW1[:-1] += lam_row * w1
-        gw2 += lam_k * w2
-    else:
-        gW1[:-1] += lam_row * np.sign(w1)
-        gw2 += lam_k * np.sign(w2)
-    if not need_loss:
-        return gW1, gw2, gb2
-    m = np.einsum("bk,bk->k", diff, diff) / B
-    if kind == "l2":
-        pen = 0.5 * ((w1 * w1).reshape(-1, K, H).sum(axis=(0, 2)) + (w2 * w2).sum(axis=1))
-    else:
-        pen = np.abs(w1).reshape(-1, K, H).sum(axis=(0, 2)) + np.abs(w2).sum(axis=1)
-    return gW1, gw2, gb2, m, lam_k[:, 0] * pen
+    if "l2" in pen:
+        gW1[:-1] += pen["l2"][0] * w1
+        gw2 += pen["l2"][1] * w2
+    if "l1" in pen:
+        gW1[:-1] += pen["l1"][0] * np.sign(w1)
+        gw2 += pen["l1"][1] * np.sign(w2)
+    return gW1, gw2, gb2, diff
 
 
 def _pack(W1, b1, W2, b2):
@@ -204,6 +236,35 @@ def _initial(init, seeds, hidden, n_in, K):
             for s in seeds]
 
 
+def _padded(p, H):
+    """Parameters of ``p.hidden <= H`` units as ``H`` units: the extra ones start (and stay) dead.
+
+    A unit with zero incoming weights, zero bias and zero outgoing weight outputs relu(0) = 0 and
+    gets zero gradients (ReLU'(0) = 0, no penalty on a zero weight), so it changes nothing.
+    """
+    h = p["W1"].shape[1]
+    if h == H:
+        return p
+    return {"W1": np.pad(p["W1"], ((0, 0), (0, H - h))), "b1": np.pad(p["b1"], (0, H - h)),
+            "W2": np.pad(p["W2"], ((0, H - h), (0, 0))), "b2": p["b2"]}
+
+
+def _group(x, group, lr, name):
+    """One group of :func:`train_side_by_side` (or the arguments of :func:`train_mlp`), checked.
+
+    Returns its runs' initial parameters (a list), λ, seeds, kind, proximal flag, hidden size and lr.
+    """
+    kind = _check.choice(group.get("kind", "l2"), f"{name}kind", ("l2", "l1"))
+    proximal = _check.flag(group.get("proximal", False), f"{name}proximal")
+    if proximal and kind != "l1":
+        raise ValueError(f"{name}proximal=True needs kind='l1'")
+    hidden = _check.integer(group.get("hidden", 11), f"{name}hidden", low=1)
+    lr = _check.positive(group.get("lr", lr), f"{name}lr")
+    lams, seeds = _runs(group.get("lam", 0.0), group.get("seed", SEED))
+    inits = _initial(group.get("init"), seeds, hidden, x.shape[1], lams.size)
+    return inits, lams, seeds, kind, proximal, inits[0]["W1"].shape[1], lr
+
+
 def train_mlp(x, y, *, lam=0.0, kind: str = "l2", seed=SEED, hidden: int = 11, lr: float = 0.01,
               epochs: int = 400, batch_size: int = 32, x_val=None, y_val=None, init: dict | None = None,
               proximal: bool = False, record: bool = False, curves: bool = True, dtype=np.float64) -> MLPRuns:
@@ -216,7 +277,8 @@ def train_mlp(x, y, *, lam=0.0, kind: str = "l2", seed=SEED, hidden: int = 11, l
 
     Vectorised: ``lam`` and ``seed`` may be sequences (broadcast together), and all the
     ``K`` networks they describe train in the same numpy operations, about as fast as one.
-    Used in 05_fitting (every dots figure, through ``experiments.ch05_fitting``).
+    Used in 05_fitting (every dots figure, through ``experiments.ch05_fitting``); several
+    such calls on one data set train as one loop with :func:`train_side_by_side`.
 
     Parameters
     ----------
@@ -253,79 +315,139 @@ def train_mlp(x, y, *, lam=0.0, kind: str = "l2", seed=SEED, hidden: int = 11, l
     -------
     MLPRuns
     """
-    kind = _check.choice(kind, "kind", ("l2", "l1"))
+    group = {"lam": lam, "kind": kind, "seed": seed, "hidden": hidden, "init": init, "proximal": proximal}
+    return train_side_by_side(x, y, [group], lr=lr, epochs=epochs, batch_size=batch_size, x_val=x_val,
+                              y_val=y_val, record=record, curves=curves, dtype=dtype, _names="")[0]
+
+
+def train_side_by_side(x, y, groups, *, lr: float = 0.01, epochs: int = 400, batch_size: int = 32, x_val=None,
+                       y_val=None, record: bool = False, curves: bool = True, dtype=np.float64,
+                       _names: str | None = None) -> tuple:
+    """Several :func:`train_mlp` calls on one data set, trained side by side in one vectorised loop.
+
+    ``groups`` is a sequence of dicts, each holding the per-run arguments of one :func:`train_mlp`
+    call: ``lam``, ``seed``, ``kind``, ``proximal``, ``hidden``, ``init`` and ``lr`` (the keyword
+    arguments here are the defaults of every group and what they all share). Groups may differ in
+    penalty, learning rate and hidden size (a smaller network trains beside the others with extra
+    units that start and stay dead). One loop over the batches instead of one per group: the
+    chapter's grids (L2, L1, L1 proximal; a network of 2 units; two learning rates) train together.
+    Used in 05_fitting (``experiments.ch05_fitting.dots_grid``, the remedies) and its appendix.
+
+    Returns
+    -------
+    tuple of MLPRuns
+        One per group, each equal to ``train_mlp(x, y, **group, **shared)`` up to round-off.
+    """
     dtype = _check.float_dtype(dtype)
     x, y = _xy(x, y, dtype=dtype)
-    hidden = _check.integer(hidden, "hidden", low=1)
-    lr = _check.positive(lr, "lr")
     epochs = _check.integer(epochs, "epochs", low=1)
     batch_size = _check.integer(batch_size, "batch_size", low=1)
-    proximal, record = _check.flag(proximal, "proximal"), _check.flag(record, "record")
-    curves = _check.flag(curves, "curves")
-    if proximal and kind != "l1":
-        raise ValueError("proximal=True needs kind='l1'")
-    lams, seeds = _runs(lam, seed)
+    record, curves = _check.flag(record, "record"), _check.flag(curves, "curves")
+    if isinstance(groups, (dict, str)) or not isinstance(groups, (list, tuple)) or not groups:
+        raise TypeError(f"groups must be a non-empty list of dicts, got {type(groups).__name__}")
+    keys = {"lam", "seed", "kind", "proximal", "hidden", "init", "lr"}
+    parsed = []
+    for i, g in enumerate(groups):
+        name = f"groups[{i}]: " if _names is None else _names
+        if not isinstance(g, dict) or set(g) - keys:
+            raise ValueError(f"{name}a group must be a dict with keys among {sorted(keys)}, got {g!r}")
+        parsed.append(_group(x, g, lr, name))
     if (x_val is None) != (y_val is None):
         raise ValueError("x_val and y_val must be given together")
     if x_val is not None:
         x_val, y_val = _xy(x_val, y_val, "x_val", "y_val", dtype=dtype)
         if x_val.shape[1] != x.shape[1]:
             raise ValueError(f"x_val must have {x.shape[1]} columns like x, got {x_val.shape[1]}")
-    K = lams.size
-    inits = _initial(init, seeds, hidden, x.shape[1], K)
-    hidden = inits[0]["W1"].shape[1]
+    H = max(g[5] for g in parsed)
+    inits = [_padded(p, H) for g in parsed for p in g[0]]
+    zeros = [np.zeros(g[1].size) for g in parsed]
+    per_run = {
+        "l2": np.concatenate([g[1] if g[3] == "l2" else z for g, z in zip(parsed, zeros)]),
+        "l1": np.concatenate([g[1] if g[3] == "l1" and not g[4] else z for g, z in zip(parsed, zeros)]),
+        "prox": np.concatenate([g[1] if g[4] else z for g, z in zip(parsed, zeros)]),
+        "lr": np.concatenate([np.full(g[1].size, g[6]) for g in parsed]),
+    }
+    kinds = {k for g in parsed for k in (("prox",) if g[4] else (g[3],))}
+    res = _train_loop(x, y, inits, per_run, kinds, epochs, batch_size, x_val, y_val, record, curves, dtype)
+    out, start = [], 0
+    for _, lams, seeds, kind, proximal, hidden, _lr in parsed:
+        rows = slice(start, start + lams.size)
+        start += lams.size
+        cut = {"W1": (rows, slice(None), slice(hidden)), "b1": (rows, slice(hidden)),
+               "W2": (rows, slice(hidden)), "b2": (rows,)}
+        final = {k: res[k][cut[k]].copy() for k in _KEYS}
+        snaps = None
+        if record:
+            snaps = {k: res["snapshots"][k][(rows, slice(None)) + cut[k][1:]].copy() for k in _KEYS}
+        part = {k: None if res[k] is None else res[k][rows].copy() for k in ("loss", "train_mse", "val_mse")}
+        runs = MLPRuns(**final, lam=lams.copy(), seed=seeds.astype(np.int64), kind=kind, proximal=proximal,
+                       snapshots=snaps, **part)
+        _readonly(*final.values(), runs.lam, runs.seed, *part.values(), *(snaps.values() if snaps else ()))
+        out.append(runs)
+    return tuple(out)
+
+
+def _train_loop(x, y, inits, per_run, kinds, epochs, batch_size, x_val, y_val, record, curves, dtype):
+    """The loop of :func:`train_side_by_side` for ``K = len(inits)`` runs of one hidden size.
+
+    A documented hot kernel. ``per_run`` holds (K,) arrays: λ of the L2, L1 (sub-gradient) and L1
+    (proximal) runs (0 for the others) and the learning rates; ``kinds`` the penalties present.
+    Returns the final parameters (K, ...), ``loss``, ``train_mse``, ``val_mse`` and ``snapshots``.
+    """
+    K, H = len(inits), inits[0]["W1"].shape[1]
     W1, w2, b2 = _pack(*(np.stack([q[k] for q in inits]).astype(dtype) for k in _KEYS))
-    lam_k = lams.astype(dtype).reshape(K, 1)
-    lam_row = np.repeat(lams.astype(dtype), hidden)[None, :]
-    lr = dtype.type(lr)
+    col = {k: v.astype(dtype).reshape(K, 1) for k, v in per_run.items()}
+    row = {k: np.repeat(v.astype(dtype), H)[None, :] for k, v in per_run.items()}
+    pen = {k: (row[k], col[k]) for k in ("l2", "l1") if k in kinds}
+    lr_row, lr_k, lr_v = row["lr"], col["lr"], col["lr"][:, 0]
+    if len(set(per_run["lr"])) == 1:  # one learning rate: a scalar, as the readable loop
+        lr_row = lr_k = lr_v = dtype.type(per_run["lr"][0])
+    prox = (lr_row * row["prox"], lr_k * col["prox"]) if "prox" in kinds else None
+    lam_l1 = col["l1"][:, 0] + col["prox"][:, 0]  # the L1 penalty's λ, whichever step applies it
 
     n = x.shape[0]
     xa = np.concatenate([x, np.ones((n, 1), dtype)], axis=1)
-    batches = [(xa[i:i + batch_size], y[i:i + batch_size]) for i in range(0, n, batch_size)]
-    xva = np.concatenate([x_val, np.ones((len(x_val), 1), dtype)], axis=1) if x_val is not None else None
+    batches = [_Batch(xa[i:i + batch_size], y[i:i + batch_size], K, H, dtype) for i in range(0, n, batch_size)]
+    train_set = _Batch(xa, y, K, H, dtype) if curves else None
+    val_set = None
+    if curves and x_val is not None:
+        val_set = _Batch(np.concatenate([x_val, np.ones((len(x_val), 1), dtype)], axis=1), y_val, K, H, dtype)
     loss = np.empty((K, epochs))
     train_mse = np.empty((K, epochs)) if curves else None
-    val_mse = np.empty((K, epochs)) if curves and x_val is not None else None
+    val_mse = np.empty((K, epochs)) if val_set is not None else None
     snaps = {"W1": np.empty((epochs,) + W1.shape, dtype), "w2": np.empty((epochs,) + w2.shape, dtype),
              "b2": np.empty((epochs,) + b2.shape, dtype)} if record else None
 
-    def full_mse(xs, ys):
-        h = np.maximum(xs @ W1, 0).reshape(len(xs), K, hidden)
-        d = (h.transpose(1, 0, 2) @ w2[:, :, None])[:, :, 0].T + b2 - ys
-        return np.einsum("bk,bk->k", d, d) / len(xs)
-
-    last = len(batches) - 1
-    zero_row, zero_k = np.zeros_like(lam_row), np.zeros_like(lam_k)
+    last = batches[-1]
     with np.errstate(over="ignore", invalid="ignore"):
         for e in range(epochs):
-            for i, (xb, yb) in enumerate(batches):
-                if proximal:  # MSE gradient step, then the exact L1 prox (soft threshold) on the weights
-                    out = _grads(W1, w2, b2, xb, yb, zero_row, zero_k, kind, need_loss=i == last)
-                    if i == last:  # the loss this batch saw: its MSE + the penalty before the step
-                        pen = np.abs(W1[:-1]).reshape(-1, K, hidden).sum(axis=(0, 2)) + np.abs(w2).sum(axis=1)
-                        out = out[:4] + (lam_k[:, 0] * pen,)
-                    W1 -= lr * out[0]
-                    w2 -= lr * out[1]
-                    b2 -= lr * out[2]
-                    W1[:-1] = _soft_threshold(W1[:-1], lr * lam_row)
-                    w2[:] = _soft_threshold(w2, lr * lam_k)
-                else:
-                    out = _grads(W1, w2, b2, xb, yb, lam_row, lam_k, kind, need_loss=i == last)
-                    W1 -= lr * out[0]
-                    w2 -= lr * out[1]
-                    b2 -= lr * out[2]
-            loss[:, e] = out[3] + out[4]
+            for batch in batches:
+                if batch is last:  # the loss this batch saw: its MSE + the penalty before the step
+                    penalty = 0.0
+                    if "l2" in kinds:
+                        penalty = col["l2"][:, 0] * (0.5 * ((W1[:-1] * W1[:-1]).reshape(-1, K, H).sum(axis=(0, 2))
+                                                            + (w2 * w2).sum(axis=1)))
+                    if kinds & {"l1", "prox"}:
+                        penalty = penalty + lam_l1 * (np.abs(W1[:-1]).reshape(-1, K, H).sum(axis=(0, 2))
+                                                      + np.abs(w2).sum(axis=1))
+                gW1, gw2, gb2, diff = _grads(batch, W1, w2, b2, pen)
+                if batch is last:
+                    loss[:, e] = np.einsum("bk,bk->k", diff, diff) / batch.B + penalty
+                W1 -= np.multiply(gW1, lr_row, out=gW1)
+                w2 -= lr_k * gw2
+                b2 -= lr_v * gb2
+                if prox is not None:  # the exact L1 prox (soft threshold; a threshold of 0 leaves w as it is)
+                    W1[:-1] = _soft_threshold(W1[:-1], prox[0])
+                    w2[:] = _soft_threshold(w2, prox[1])
             if curves:
-                train_mse[:, e] = full_mse(xa, y)
-            if val_mse is not None:
-                val_mse[:, e] = full_mse(xva, y_val)
+                train_mse[:, e] = train_set.mse(W1, w2, b2)
+            if val_set is not None:
+                val_mse[:, e] = val_set.mse(W1, w2, b2)
             if record:
                 snaps["W1"][e], snaps["w2"][e], snaps["b2"][e] = W1, w2, b2
-    final = dict(zip(_KEYS, _unpack(W1, w2, b2)))
+    out = dict(zip(_KEYS, _unpack(W1, w2, b2)))
+    out.update(loss=loss, train_mse=train_mse, val_mse=val_mse, snapshots=None)
     if record:
         parts = [_unpack(snaps["W1"][e], snaps["w2"][e], snaps["b2"][e]) for e in range(epochs)]
-        snaps = {k: np.stack([q[j] for q in parts], axis=1) for j, k in enumerate(_KEYS)}
-    runs = MLPRuns(**final, lam=lams.copy(), seed=seeds.astype(np.int64), kind=kind, proximal=proximal,
-                   loss=loss, train_mse=train_mse, val_mse=val_mse, snapshots=snaps)
-    _readonly(*final.values(), runs.lam, runs.seed, loss, train_mse, val_mse, *(snaps.values() if snaps else ()))
-    return runs
+        out["snapshots"] = {k: np.stack([q[j] for q in parts], axis=1) for j, k in enumerate(_KEYS)}
+    return out

@@ -30,7 +30,7 @@ from .. import SEED, _check
 from .._cache import lru_cache  # functools.lru_cache that names an unhashable argument
 from ..data import dots, heldout_dots, noisy_dots, poly_data, target_function
 from ..nn.callbacks import early_stopping_epoch
-from .ch05_dots_runs import MLPRuns, train_mlp
+from .ch05_dots_runs import MLPRuns, train_mlp, train_side_by_side
 
 __all__ = [
     # polynomial capacity
@@ -202,12 +202,36 @@ def dots_grid(kind: str = "l2", proximal: bool = False, lams: tuple = LAMBDAS, s
     return _dots_grid(kind, proximal, lams, seeds)
 
 
+def _grid_group(kind, proximal, lams, seeds):
+    return {"kind": kind, "proximal": proximal, "lam": np.repeat(np.asarray(lams, float), len(seeds)),
+            "seed": np.tile(np.asarray(seeds, np.int64), len(lams))}
+
+
+#: The grids the chapter reads (L2 on LAMBDAS; L1 by sub-gradient and by the proximal step on L1_LAMBDAS).
+_COURSE_GRIDS = (("l2", False, LAMBDAS, GRID_SEEDS), ("l1", False, L1_LAMBDAS, GRID_SEEDS),
+                 ("l1", True, L1_LAMBDAS, GRID_SEEDS))
+
+
+@lru_cache(maxsize=1)
+def _course_runs():
+    """Every run of the course's experiment on the dots the chapter reads, trained side by side once.
+
+    The three grids of :data:`_COURSE_GRIDS` and the 2-unit network of :func:`remedies` (seed ``SEED``)
+    share the data, the learning rate and the epochs: one vectorised loop over the batches trains all
+    69 networks (``train_side_by_side``), each as ``train_mlp`` would alone.
+    """
+    x, y = dots()
+    groups = [_grid_group(*g) for g in _COURSE_GRIDS] + [{"hidden": 2, "seed": SEED}]
+    runs = train_side_by_side(x, y, groups, curves=False)
+    return dict(zip(_COURSE_GRIDS + ("2 units",), runs))
+
+
 @lru_cache(maxsize=8)
 def _dots_grid(kind, proximal, lams, seeds):
+    if (kind, proximal, lams, seeds) in _COURSE_GRIDS:
+        return _course_runs()[(kind, proximal, lams, seeds)]
     x, y = dots()
-    lam = np.repeat(np.asarray(lams, float), len(seeds))
-    seed = np.tile(np.asarray(seeds, np.int64), len(lams))
-    return train_mlp(x, y, lam=lam, seed=seed, kind=kind, proximal=proximal, curves=False)
+    return train_mlp(x, y, **_grid_group(kind, proximal, lams, seeds), curves=False)
 
 
 def _grid_index(lam, seed, lams=LAMBDAS, seeds=GRID_SEEDS) -> int:
@@ -422,12 +446,12 @@ def _remedies_dots(seed):
             "after": "+ x1², x2²", "metric": "train accuracy", "train": tuple(acc), "val": None,
             "plot": {"kind": "dots", "x": x, "y": y, "xx": xx, "yy": yy,
                      "before": lin(g).reshape(xx.shape), "after": sq(g).reshape(xx.shape)}}]
-    small = train_mlp(x, y, hidden=2, seed=seed, curves=False)
+    small = _course_runs()["2 units"] if seed == SEED else train_mlp(x, y, hidden=2, seed=seed, curves=False)
     runs = dots_grid("l2")
     i0 = _grid_index(0.0, seed)
     acc = (float(small.accuracy(x, y)[0]), float(runs.accuracy(x, y)[i0]))
     _, _, p_small = decision_grid(small)
-    _, _, p_big = decision_grid(runs)
+    _, _, p_big = _decision_grid_cached("course")  # the grid § 4 draws too: computed once
     out.append({"problem": "under-fitting", "remedy": "more parameters", "before": "2 hidden units",
                 "after": "11 hidden units", "metric": "train accuracy", "train": acc, "val": None,
                 "plot": {"kind": "dots", "x": x, "y": y, "xx": xx, "yy": yy,
@@ -631,9 +655,15 @@ def early_stopping_runs(epochs: int = 1000) -> MLPRuns:
     return train_mlp(xt, yt, x_val=xv, y_val=yv, hidden=32, lr=0.02, epochs=epochs, seed=ES_SEEDS, record=True)
 
 
+def _predict_one(runs, k, x, epoch):
+    """Output of run ``k`` alone after ``epoch`` (``runs.predict(x, epoch)[k]`` without the other runs)."""
+    W1, b1, W2, b2 = (runs.snapshots[key][k, epoch] for key in ("W1", "b1", "W2", "b2"))
+    return (np.maximum(x @ W1 + b1, 0) @ W2)[:, 0] + b2
+
+
 def _test_scores(runs, k, epoch, x, y):
     """Test MSE and accuracy of run ``k`` after ``epoch``."""
-    p = runs.predict(x, epoch=epoch)[k]
+    p = _predict_one(runs, k, x, epoch)
     return _mse(y, p), float(((p > 0.5) == (y > 0.5)).mean())
 
 
@@ -663,14 +693,15 @@ def early_stopping_view(patience: int = 20, seed: int = SEED + 1):
     last = runs.loss.shape[1] - 1
     (xt, yt), (xv, yv) = noisy_dots()
     xte, yte = _test_set(0.2)
-    xx, yy, p_best = decision_grid(runs, epoch=best)  # Keras 3 restores the best epoch in any case
-    _, _, p_end = decision_grid(runs, epoch=last)
+    xx, yy = np.mgrid[-3:3:.1, -3:3:.1]  # decision_grid's grid, for run k only
+    grid = np.c_[xx.ravel(), yy.ravel()]
+    p_best, p_end = (_predict_one(runs, k, grid, e).reshape(xx.shape) for e in (best, last))  # Keras 3 restores
     t_best, t_end = _test_scores(runs, k, best, xte, yte), _test_scores(runs, k, last, xte, yte)
     out = {"train_mse": runs.train_mse[k], "val_mse": runs.val_mse[k], "all_val": runs.val_mse,
            "stopped": stopped, "best": best, "patience": patience, "seed": seed, "epochs": last + 1,
            "epochs_run": last + 1 if stopped is None else stopped + 1,
            "x_train": xt, "y_train": yt, "x_val": xv, "y_val": yv,
-           "xx": xx, "yy": yy, "probs": np.stack([p_best[k], p_end[k]]),
+           "xx": xx, "yy": yy, "probs": np.stack([p_best, p_end]),
            "val_best": float(runs.val_mse[k, best]), "val_end": float(runs.val_mse[k, last]),
            "test_mse": (t_best[0], t_end[0]), "test_acc": (t_best[1], t_end[1])}
     _readonly(*[v for v in out.values() if isinstance(v, np.ndarray)])
@@ -715,8 +746,8 @@ def curves_view(seed: int = SEED + 1, patience: int = 20):
     snap = {key: v[k] for key, v in runs.snapshots.items()}
 
     def accuracy(x, y):
-        h = np.maximum(np.einsum("ni,eih->enh", x, snap["W1"]) + snap["b1"][:, None, :], 0)
-        p = np.einsum("enh,eh->en", h, snap["W2"][..., 0]) + snap["b2"]
+        h = np.maximum(x @ snap["W1"] + snap["b1"][:, None, :], 0)  # (epochs, n, hidden)
+        p = (h @ snap["W2"])[..., 0] + snap["b2"]
         return ((p > 0.5) == (y > 0.5)).mean(axis=1)
 
     train_acc, val_acc = accuracy(xt, yt), accuracy(xv, yv)

@@ -22,10 +22,15 @@ def calls():
         "train_mlp": lambda: C(X, y, lam=[0.0, 0.1], kind="l2", seed=1, hidden=3, lr=0.01, epochs=2,
                                batch_size=8, x_val=X[:4], y_val=y[:4], init=None, proximal=False, record=True,
                                dtype=np.float64),
+        "train_side_by_side": lambda: C(X, y, [{"lam": [0.0, 0.1], "seed": 1, "hidden": 3},
+                                               {"lam": 0.1, "kind": "l1", "proximal": True, "hidden": 2, "lr": 0.02}],
+                                        lr=0.01, epochs=2, batch_size=8, x_val=X[:4], y_val=y[:4], record=True,
+                                        curves=True, dtype=np.float64),
     }
 
 
 #: name -> the (argument, change) pairs that must raise: arguments meant to match, changed alone
 MATCHING = {
     "train_mlp": _vector_target("x", "y"),
+    "train_side_by_side": _vector_target("x", "y"),
 }
