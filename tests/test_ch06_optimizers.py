@@ -256,3 +256,12 @@ def test_public_api_exists():
     for module in (E, F, REF):
         for name in module.__all__:
             assert hasattr(module, name), name
+
+
+def test_tuned_race_grid_at_once_equals_one_optimizer_per_run():
+    A, x0 = E.rotated_quadratic(6, 300.0, seed=2)
+    lrs = np.logspace(-4, 0, 7)
+    for name, (make, knobs, _) in E._TUNE_GRIDS.items():
+        at_once = E._quadratic_runs(name, lrs, knobs, A, x0, 80)
+        one_by_one = np.array([E._quadratic_run(make(float(lr), k), A, x0, 80) for lr in lrs for k in knobs])
+        np.testing.assert_array_equal(at_once, one_by_one)

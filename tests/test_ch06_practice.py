@@ -374,3 +374,27 @@ def test_public_api_exists():
     for module in (P, F, M):
         for name in module.__all__:
             assert hasattr(module, name), name
+
+
+def test_stacked_restarts_equal_one_run_per_start():
+    fast = P.iris_restarts("rmsprop", 3, 30, stddev=1.0, seed=5)          # a name: one stacked run
+    slow = P.iris_restarts(O.get("rmsprop", 0.1, course=True), 3, 30, stddev=1.0, seed=5)  # one fit_iris per start
+    for a, b in zip(fast, slow):
+        assert a.name == b.name
+        for f in ("loss", "test_acc", "test_loss", "step_loss", "w1", "b1"):
+            np.testing.assert_array_equal(getattr(a, f), getattr(b, f))
+
+
+@pytest.mark.parametrize("make", [lambda: "adam", lambda: "nag",
+                                  lambda: X.step_optimizer(O.adamw_step, 0.01, weight_decay=0.1)])
+def test_dots_run_packed_update_equals_four_variables(make, monkeypatch):
+    a = P.dots_run(make(), 4, lam=0.01)
+    assert P._packable(P._dots_optimizer(make(), None))
+    monkeypatch.setattr(P, "_packable", lambda opt: False)
+    b = P.dots_run(make(), 4, lam=0.01)
+    for k in a.history:
+        np.testing.assert_array_equal(a.history[k], b.history[k])
+    for k in a.params:
+        np.testing.assert_array_equal(a.params[k], b.params[k])
+    assert not P._packable(O.AdamW(0.01))  # weight decay skips the biases: four variables
+    assert not P._packable(O.SGD(0.1, clipnorm=1.0))

@@ -482,17 +482,50 @@ def tuned_race(dim=10, condition=100.0, steps=150, seed=0, n_lrs=17):
                        _check.integer(n_lrs, "n_lrs", low=1, high=1000))
 
 
+def _quadratic_runs(name, lrs, knobs, A, x0, steps):
+    """:func:`_quadratic_run` for every ``(lr, knob)`` of the grid at once (rows in the order
+    ``for lr in lrs: for knob in knobs``): Keras' SGD with momentum or Adam (β₂ = 0.999, ε = 1e-7),
+    the rule written out on a stack of points with a learning rate and a knob per row; the same
+    numbers as the optimizer classes (the gradient ``A @ x`` and ``f`` per row, as there).
+    Returns ``f (rows, steps + 1)``, ``inf`` from the step a run left the box on.
+    """
+    lr = np.repeat(np.asarray(lrs, dtype=np.float64), len(knobs))[:, None]
+    knob = np.tile(np.asarray(knobs, dtype=np.float64), len(lrs))[:, None]
+    X = np.tile(x0, (len(lr), 1))
+    m, v = np.zeros_like(X), np.zeros_like(X)
+    f = np.full((len(X), steps + 1), np.inf)
+    f[:, 0] = [0.5 * x @ A @ x for x in X]
+    alive = np.ones(len(X), dtype=bool)
+    with np.errstate(all="ignore"):
+        for k in range(1, steps + 1):
+            g = np.array([A @ x for x in X])
+            if name == "SGD + momentum":  # SGD._update_step
+                m[...] = m * knob - g * lr
+                X += m
+            else:  # Adam._update_step
+                alpha = lr * np.sqrt(1.0 - np.power(0.999, float(k))) / (1.0 - np.power(knob, float(k)))
+                m += (g - m) * (1 - knob)
+                v += (np.square(g) - v) * (1 - 0.999)
+                X -= (m * alpha) / (np.sqrt(v) + 1e-7)
+            alive &= np.all(np.isfinite(X), axis=1) & (np.abs(X).max(axis=1) <= 1e8)
+            if not alive.any():
+                break
+            f[alive, k] = [0.5 * X[r] @ A @ X[r] for r in np.flatnonzero(alive)]
+    return f
+
+
 @functools.lru_cache(maxsize=8)
 def _tuned_race(dim, condition, steps, seed, n_lrs):
     A, x0 = rotated_quadratic(dim, condition, seed)
     lrs = np.logspace(-4, 0, int(n_lrs))
     runs = {}
-    for name, (make, knobs, knob_name) in _TUNE_GRIDS.items():
+    for name, (_make, knobs, knob_name) in _TUNE_GRIDS.items():
         final = np.full(len(lrs), np.inf)
         best = (np.inf, None, None, None)
+        curves = _quadratic_runs(name, lrs, knobs, A, x0, int(steps))
         for i, lr in enumerate(lrs):
-            for k in knobs:
-                curve = _quadratic_run(make(float(lr), k), A, x0, int(steps))
+            for j, k in enumerate(knobs):
+                curve = curves[i * len(knobs) + j]
                 if curve[-1] < final[i]:
                     final[i] = curve[-1]
                 if curve[-1] < best[0]:

@@ -328,15 +328,64 @@ def _train_iris(label, opt, W, train, test, epochs, batch_size, rng, switch, sto
     elapsed = time.perf_counter() - t0
     n = epoch + 1
     loss, Ws, step_loss = loss[:n], Ws[:n], step_loss[:k]
-    with np.errstate(all="ignore"):
-        P = _softmax_rows(np.einsum("nf,efc->enc", xa_te, Ws))  # every epoch's test predictions at once
-        test_acc = (P.argmax(axis=2) == y_te).mean(axis=1)
-        test_loss = ((P - Y_te) ** 2).mean(axis=(1, 2))
+    test_acc, test_loss = _iris_test_metrics(xa_te, Y_te, y_te, Ws)
     if stopped is not None:
         W = best_W
     return IrisRun(label, loss, test_acc, test_loss, step_loss, W[:4].copy(), W[4].copy(), elapsed, stopped,
                    {"best_epoch": None if stopper is None else stopper.best_epoch, "n_train": n_train,
                     "batches_per_epoch": n_b})
+
+
+def _iris_test_metrics(xa_te, Y_te, y_te, Ws):
+    """Test accuracy and MSE of every recorded epoch's weights ``Ws (epochs, 5, 3)`` at once."""
+    with np.errstate(all="ignore"):
+        P = _softmax_rows(np.einsum("nf,efc->enc", xa_te, Ws))  # every epoch's test predictions at once
+        return (P.argmax(axis=2) == y_te).mean(axis=1), ((P - Y_te) ** 2).mean(axis=(1, 2))
+
+
+def _train_iris_starts(label, opt, W, train, test, epochs, batch_size):
+    """:func:`_train_iris` for several starts at once: ``W (S, 5, 3)``, one start per leading index.
+
+    Batches in the course's order, no reshuffling, switching or early stopping. ``opt`` must be
+    element-wise (the course's rules are), so one optimizer updating the stacked ``W`` is the same
+    as one optimizer per start; the products are the same ones per start (broadcast over the
+    leading axis). Returns one :class:`IrisRun` per start (``time_s``: the loop's time shared out).
+    """
+    xa_all, Y_all = train
+    xa_te, Y_te, y_te = test
+    fixed = _iris_batches(xa_all, Y_all, batch_size)
+    n_b, S = len(fixed), len(W)
+    loss = np.empty((epochs, S))
+    step_loss = np.empty((epochs * n_b, S), dtype=np.float32)
+    Ws = np.empty((epochs, S, 5, 3), dtype=np.float32)
+    t0 = time.perf_counter()
+    k = 0
+    with np.errstate(all="ignore"):
+        for epoch in range(epochs):
+            total = np.zeros(S)
+            for xa, xaT, Y, scale in fixed:
+                z = xa @ W                                            # (S, n, 3)
+                z -= np.maximum(np.maximum(z[..., :1], z[..., 1:2]), z[..., 2:])
+                np.exp(z, out=z)
+                p = z / (z @ _ONES)
+                d = p - Y
+                lb = np.array([dd @ dd for dd in d.reshape(S, -1)]) / np.float32(d[0].size)  # as _loss_grad
+                gp = d * scale
+                gz = p * (gp - (gp * p) @ _ONES)
+                opt.apply_gradients(((xaT @ gz, W),))
+                step_loss[k] = lb
+                total += lb
+                k += 1
+            loss[epoch] = total / n_b
+            Ws[epoch] = W
+    elapsed = (time.perf_counter() - t0) / S
+    runs = []
+    for s in range(S):
+        test_acc, test_loss = _iris_test_metrics(xa_te, Y_te, y_te, Ws[:, s])
+        runs.append(IrisRun(f"{label} {s}", loss[:, s].copy(), test_acc, test_loss, step_loss[:, s].copy(),
+                            W[s, :4].copy(), W[s, 4].copy(), elapsed, None,
+                            {"best_epoch": None, "n_train": len(xa_all), "batches_per_epoch": n_b}))
+    return runs
 
 
 def _test_loss(xa, Y, W):
@@ -391,12 +440,20 @@ def iris_restarts(optimizer="sgd", n_starts=8, epochs=100, *, lr=0.1, stddev=1.0
     lr = _learning_rate(lr, "lr")
     _as_optimizer(optimizer, lr, "optimizer")  # checked once, built fresh for every start
     rng = np.random.default_rng(_check.integer(seed, "seed"))
-    runs = []
-    for i in range(n_starts):
+    starts = []
+    for _ in range(n_starts):
         w = rng.normal(0.0, stddev, size=15)
         while np.any(bad := np.abs(w) > 2 * stddev):  # truncated normal, as tf.random.truncated_normal
             w[bad] = rng.normal(0.0, stddev, size=int(bad.sum()))
-        w = w.astype(np.float32)
+        starts.append(w.astype(np.float32))
+    if isinstance(optimizer, str):  # the course's rules are element-wise: every start in one stacked run
+        (x_tr, y_tr), (x_te, y_te) = _data.iris()
+        eye = np.eye(3, dtype=np.float32)
+        W = np.stack([_iris_weights((w[:12].reshape(4, 3), w[12:])) for w in starts])
+        return _train_iris_starts("start", _as_optimizer(optimizer, lr, "optimizer"), W,
+                                  (_augment(x_tr), eye[y_tr]), (_augment(x_te), eye[y_te], y_te), epochs, 32)
+    runs = []
+    for i, w in enumerate(starts):
         fresh = copy.deepcopy(optimizer)  # an Optimizer instance must not carry its state from start to start
         runs.append(fit_iris(fresh, epochs, lr=lr, weights=(w[:12].reshape(4, 3), w[12:]), name=f"start {i}"))
     return runs
@@ -667,6 +724,11 @@ def _dots_epochs(p, opt, train_set, val_set, epochs, batch_size, lam, plateau):
     """
     (xt, yt), (xv, yv) = train_set, val_set
     W1, b1, W2, b2 = p["W1"], p["b1"], p["W2"], p["b2"]
+    flat = _packable(opt)
+    if flat:  # one variable holding all four (views into it): one update per step instead of four
+        theta = np.concatenate([v.ravel() for v in (W1, b1, W2, b2)])
+        ends = np.cumsum([0] + [v.size for v in (W1, b1, W2, b2)])
+        W1, b1, W2, b2 = (theta[a:b].reshape(v.shape) for a, b, v in zip(ends[:-1], ends[1:], (W1, b1, W2, b2)))
     Ws = (np.empty((epochs,) + W1.shape), np.empty((epochs,) + b1.shape), np.empty((epochs,) + W2.shape),
           np.empty((epochs,) + b2.shape))
     lrs = np.empty(epochs)
@@ -681,13 +743,30 @@ def _dots_epochs(p, opt, train_set, val_set, epochs, batch_size, lam, plateau):
             gW1, gW2 = x.T @ dz1, h.T @ d
             if lam:
                 gW1, gW2 = gW1 + lam * W1, gW2 + lam * W2
-            opt.apply_gradients(((gW1, W1), (dz1.sum(0), b1), (gW2, W2), (d.sum(0), b2)))
+            if flat:
+                opt.apply_gradients(((np.concatenate((gW1.ravel(), dz1.sum(0), gW2.ravel(), d.sum(0))), theta),))
+            else:
+                opt.apply_gradients(((gW1, W1), (dz1.sum(0), b1), (gW2, W2), (d.sum(0), b2)))
         for rec, v in zip(Ws, (W1, b1, W2, b2)):
             rec[e] = v
         if plateau is not None:
             z = (np.maximum(xv @ W1 + b1, 0) @ W2 + b2)[:, 0]
             opt.learning_rate = plateau.update(float(np.mean(np.maximum(z, 0) - z * yv + np.log1p(np.exp(-np.abs(z))))))
+    if flat:
+        for name, v in zip(("W1", "b1", "W2", "b2"), (W1, b1, W2, b2)):
+            p[name][...] = v
     return Ws, lrs
+
+
+def _packable(opt):
+    """True when updating the four parameters as one concatenated variable gives the same numbers as
+    four variables: a fresh optimizer whose rule is element-wise with nothing per variable (no weight
+    decay, which skips the biases; no clipping by norm; no moving average)."""
+    from .ch06_optimizers import _StepOptimizer
+
+    plain = type(opt) in (_opt.SGD, _opt.Adam, _opt.RMSprop, _opt.Adagrad, _StepOptimizer)
+    return (plain and opt.iterations == 0 and not opt.weight_decay and not opt.use_ema
+            and opt.clipnorm is None and opt.clipvalue is None and opt.global_clipnorm is None)
 
 
 def early_stopping_view(run, patience=20):
