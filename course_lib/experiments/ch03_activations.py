@@ -553,22 +553,24 @@ def _sweep_runs(x, y, xt, yt, activations, inits, runs, epochs):
     def record(epoch, p):
         if epoch + 1 not in keep:
             return
-        z1, o = _forward(p, x, f)
+        z1 = x @ p["W1"] + p["b1"]  # _forward's arithmetic, keeping the hidden outputs h for the measures
+        h = f(z1)
+        o = h @ p["W2"] + p["b2"]
         if epoch == -1:
-            zeros0.append(np.mean(f(z1) == 0, axis=(1, 2)))
+            zeros0.append(np.mean(h == 0, axis=(1, 2)))
         hist["loss"].append(_bce(o, y))
         hist["dead"].append(np.mean(np.all(df(z1) == 0, axis=1), axis=1))
         hist["negative"].append(np.mean(np.all(z1 <= 0, axis=1), axis=1))
-        hist["max_abs_h"].append(np.max(np.abs(f(z1)), axis=(1, 2)))
+        hist["max_abs_h"].append(np.max(np.abs(h), axis=(1, 2)))
+        last["h"] = h
 
-    zeros0 = []
+    zeros0, last = [], {}
     p = train_many(x, y, activations, inits, [r[0] for r in runs], [r[1] for r in runs], epochs, on_epoch_end=record)
     with np.errstate(over="ignore", invalid="ignore"):
-        z1, _ = _forward(p, x, f)
         _, ot = _forward(p, xt, f)
         res = {k: np.array(v).T for k, v in hist.items() if k != "max_abs_h"}
         res["max_abs_h"] = np.nanmax(np.array(hist["max_abs_h"]), axis=0)
-        res["zeros"] = np.stack([zeros0[0], np.mean(f(z1) == 0, axis=(1, 2))], -1)
+        res["zeros"] = np.stack([zeros0[0], np.mean(last["h"] == 0, axis=(1, 2))], -1)  # h after the last epoch
         res["test_accuracy"] = np.mean((ot > 0) == (yt > 0.5), axis=(1, 2))
     res["finite"] = np.isfinite(res["loss"][:, -1])
     return res

@@ -453,6 +453,53 @@ def _sunflower(n, radius):
     return np.stack([r * np.cos(th), r * np.sin(th)], axis=-1)
 
 
+def _own_similarities(a, b, kinds):
+    """``nn.losses._similarities(a, b)`` for boxes ``b`` (P, L, n, 4) whose row ``l`` is regressed with the
+    similarity ``kinds[l]`` (0–3: IoU, GIoU, DIoU, CIoU): the IoU of every box (P, L, n) and each row's own
+    similarity (L, P, n), the same arithmetic (so the same bits) computed only where it is used – the GIoU,
+    DIoU and CIoU terms of a row of another loss are never needed (the hot part of :func:`_regress`)."""
+    a, b = np.broadcast_arrays(a, b)
+    ax1, ay1, ax2, ay2 = (a[..., i] for i in range(4))
+    bx1, by1, bx2, by2 = (b[..., i] for i in range(4))
+    m = np.maximum(np.maximum(np.maximum(np.abs(ax1), np.abs(ay1)), np.maximum(np.abs(ax2), np.abs(ay2))),
+                   np.maximum(np.maximum(np.abs(bx1), np.abs(by1)), np.maximum(np.abs(bx2), np.abs(by2))))
+    m = np.where(m > 0, m, 1.0)
+    ax1, ay1, ax2, ay2, bx1, by1, bx2, by2 = (v / m for v in (ax1, ay1, ax2, ay2, bx1, by1, bx2, by2))
+    cx1, cy1 = np.minimum(ax1, bx1), np.minimum(ay1, by1)
+    cw, ch = np.maximum(ax2, bx2) - cx1, np.maximum(ay2, by2) - cy1
+    s = np.maximum(cw, ch)
+    s = np.where(s > 0, s, 1.0)
+    ax1, ax2, bx1, bx2 = ((v - cx1) / s for v in (ax1, ax2, bx1, bx2))
+    ay1, ay2, by1, by2 = ((v - cy1) / s for v in (ay1, ay2, by1, by2))
+    cw, ch = cw / s, ch / s
+    wa, ha, wb, hb = ax2 - ax1, ay2 - ay1, bx2 - bx1, by2 - by1
+    iw = np.maximum(np.minimum(ax2, bx2) - np.maximum(ax1, bx1), 0)
+    ih = np.maximum(np.minimum(ay2, by2) - np.maximum(ay1, by1), 0)
+    inter = iw * ih
+    union = wa * ha + wb * hb - inter
+    same = (ax1 == bx1) & (ay1 == by1) & (ax2 == bx2) & (ay2 == by2)
+    iou_ = np.where(same, 1.0, _L._safe_div(inter, union))
+    own = np.empty((b.shape[1], b.shape[0]) + b.shape[2:-1])
+    for kind in sorted(set(kinds)):
+        r = [row for row, k in enumerate(kinds) if k == kind]
+        r = slice(r[0], r[-1] + 1) if r == list(range(r[0], r[-1] + 1)) else r
+        iou_r = iou_[:, r]
+        if kind == 0:
+            sim = iou_r
+        elif kind == 1:
+            area_c = cw[:, r] * ch[:, r]
+            sim = iou_r - _L._safe_div(area_c - union[:, r], area_c)
+        else:
+            rho2 = ((ax1[:, r] + ax2[:, r] - bx1[:, r] - bx2[:, r]) ** 2
+                    + (ay1[:, r] + ay2[:, r] - by1[:, r] - by2[:, r]) ** 2) / 4
+            sim = iou_r - _L._safe_div(rho2, cw[:, r] ** 2 + ch[:, r] ** 2)
+            if kind == 3:
+                v = (4 / math.pi ** 2) * (np.arctan2(wa[:, r], ha[:, r]) - np.arctan2(wb[:, r], hb[:, r])) ** 2
+                sim = sim - _L._safe_div(v, (1 - iou_r) + v) * v
+        own[r] = np.moveaxis(sim, 1, 0)
+    return iou_, own
+
+
 def _regress(A, T, kinds, n_iter, lr, decay_at, track=(), paths=False):
     """Regress boxes ``A`` (n, 4) xywh to ``T`` with each loss of ``kinds``: the DIoU paper's update
     ``B ← B − η (2 − IoU) ∂L/∂B``, η multiplied by 0.1 at each epoch of ``decay_at``; gradients by
@@ -463,7 +510,7 @@ def _regress(A, T, kinds, n_iter, lr, decay_at, track=(), paths=False):
     tested equal to the update with TensorFlow's autodiff gradient)."""
     Tx = _L._xywh_to_xyxy(T)
     B = np.broadcast_to(A, (len(kinds),) + A.shape).copy()  # (L, n, 4)
-    sel, own, h = np.asarray(kinds), np.arange(len(kinds)), 1e-7
+    sel, h = list(kinds), 1e-7
     steps = np.eye(4) * h
     err = np.empty((n_iter + 1, len(kinds)))
     ious = np.empty((n_iter + 1, len(kinds), A.shape[0]), dtype=np.float32)  # every box's IoU at every step
@@ -471,14 +518,14 @@ def _regress(A, T, kinds, n_iter, lr, decay_at, track=(), paths=False):
     kept = np.empty((n_iter + 1, len(kinds), len(track), 4))
     for it in range(n_iter + 1):
         probes = np.concatenate([B[None], B[None] + steps[:, None, None, :]])  # (5, L, n, 4)
-        sims = _L._similarities(Tx, _L._xywh_to_xyxy(probes))  # 4 arrays (5, L, n)
-        iou_now = sims[0][0]  # (L, n)
+        iou_all, own_sims = _own_similarities(Tx, _L._xywh_to_xyxy(probes), sel)  # (5, L, n), (L, 5, n)
+        iou_now = iou_all[0]  # (L, n)
         err[it] = np.abs(B - T).sum(-1).mean(-1)
         ious[it] = iou_now
         kept[it] = B[:, track]
         if it == n_iter:
             break
-        vals = 1 - np.stack(sims)[sel, :, own]  # (L, 5, n): each loss its own similarity
+        vals = 1 - own_sims  # (L, 5, n): each loss its own similarity
         grad = np.moveaxis((vals[:, 1:] - vals[:, :1]) / h, 1, -1)  # (L, n, 4)
         eta = lr * 0.1 ** sum(it >= d for d in decay_at)
         B = B - eta * (2 - iou_now)[..., None] * grad
