@@ -265,7 +265,7 @@ class LivePlot(W.VBox):
         """Lay the figure out with every artist visible (titles and legends take room), then freeze the
         layout: constrained layout costs more than the drawing itself, so moves reuse it."""
         self.fig.set_layout_engine("constrained")
-        self._canvas.draw()
+        self.fig.draw_without_rendering()  # the layout, without rasterising a picture nobody sees
         self.fig.set_layout_engine(None)
         if self.fig.get_layout_engine() is not None:  # savefig would lay out again on every move
             self.fig.set_layout_engine("none")
@@ -447,7 +447,17 @@ _PRIVATE = {"Axes": ("_autotitlepos", "_left_title", "_right_title", "_twinned_a
 
 
 def _private_api_ok() -> bool:
-    """True when this matplotlib has every private attribute the two-layer redraw relies on."""
+    """True when this matplotlib has every private attribute the two-layer redraw relies on (asked once)."""
+    key = repr(sorted(_PRIVATE.items()))
+    if key not in _PRIVATE_OK:
+        _PRIVATE_OK[key] = _probe_private_api()
+    return _PRIVATE_OK[key]
+
+
+_PRIVATE_OK: dict = {}  # repr(_PRIVATE) -> answer: one throw-away figure per process, not one per LivePlot
+
+
+def _probe_private_api() -> bool:
     fig = Figure()
     ax = fig.subplots()
     objects = {"Axes": ax, "Figure": fig, "Axis": ax.xaxis, "Spine": ax.spines["left"]}
