@@ -210,7 +210,8 @@ def forward_function(model):
     whose layers changed since (``Sequential.add``) gets a new function. Used by
     :func:`measure_latency` and ``reference.ch01_complexity.profiler_flops``.
     """
-    layers = tuple(map(id, getattr(model, "layers", ())))
+    C.input_shapes(model)  # checks that it is a built Keras model
+    layers = tuple(map(id, model.layers))
     cached = _FORWARD.get(model)
     if cached is not None and cached[0] == layers:
         return cached[1]
