@@ -53,6 +53,20 @@ def test_measure_latency_is_a_positive_time():
     assert isinstance(t, float) and 0 < t < 5
 
 
+def test_forward_function_and_profiler_count_are_memoised_per_model():
+    model = X.mlp((4, 4, 1), hidden=(8,))
+    fn = X.forward_function(model)
+    assert X.forward_function(model) is fn and X.forward_function(X.mlp((4, 4, 1), hidden=(8,))) is not fn
+    flops = R.profiler_flops(model)
+    assert R.profiler_flops(model) == flops == cx.count_flops(model)
+    seq = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+    before = R.profiler_flops(seq)
+    seq.add(keras.layers.Dense(4))  # the architecture changed: counted again
+    assert R.profiler_flops(seq) == cx.count_flops(seq) != before
+    with pytest.raises(TypeError):
+        X.forward_function("lenet")
+
+
 def test_measure_latency_bad_keywords():
     model = X.mlp((4, 4, 1), hidden=(8,))
     with pytest.raises(ValueError, match="repeats"):

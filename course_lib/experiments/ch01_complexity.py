@@ -15,6 +15,7 @@ TensorFlow is imported when a function needs it (``course_lib.import_tf``), neve
 from __future__ import annotations
 
 import time
+import weakref
 from collections.abc import Sequence
 
 import numpy as np
@@ -22,7 +23,8 @@ import numpy as np
 from .. import _check
 from ..nn import complexity as C
 
-__all__ = ["lenet5", "vgg_style", "mobilenet_style", "mlp", "pixel_mlp", "conv_stack_model", "measure_latency",
+__all__ = ["lenet5", "vgg_style", "mobilenet_style", "mlp", "pixel_mlp", "conv_stack_model", "forward_function",
+           "measure_latency",
            "KNOB_BASE", "KNOBS", "conv_stack_view", "knob_ratios", "zoo", "model_summary",
            "LATENCY_REFERENCE_MS", "latency_models", "latency_table", "latency_observations", "latency_comparison",
            "PUBLISHED", "KERAS_APPLICATIONS", "keras_applications_counts", "resnet50_v15_extra_macs",
@@ -194,11 +196,38 @@ def conv_stack_model(input_size, filters, kernel_size=3, strides=1, depth: int |
 # -------------------------------------------------------------------------------------------
 # Time on this machine
 # -------------------------------------------------------------------------------------------
+#: model -> (its layers when traced, its forward tf.function): one trace per model, shared by
+#: :func:`measure_latency` and ``reference.ch01_complexity.profiler_flops``.
+_FORWARD = weakref.WeakKeyDictionary()
+
+
+def forward_function(model):
+    """``model``'s forward pass (``training=False``) as a ``tf.function`` taking one tensor per input.
+
+    Memoised per model (weakly: it goes when the model goes), so that the FLOP count of the
+    TensorFlow profiler and the latency measurement of the same model trace its call once: a
+    trace costs tenths of a second, as much as the whole measurement of a small model. A model
+    whose layers changed since (``Sequential.add``) gets a new function. Used by
+    :func:`measure_latency` and ``reference.ch01_complexity.profiler_flops``.
+    """
+    C.input_shapes(model)  # checks that it is a built Keras model
+    layers = tuple(map(id, model.layers))
+    cached = _FORWARD.get(model)
+    if cached is not None and cached[0] == layers:
+        return cached[1]
+    tf = _tf()
+    single = len(model.inputs) == 1
+    fn = tf.function(lambda *a: model(a[0] if single else list(a), training=False))
+    _FORWARD[model] = (layers, fn)
+    return fn
+
+
 def measure_latency(model, repeats: int = 20, warmup: int = 3, batch_size: int = 1) -> float:
     """Median wall-clock seconds of one forward pass on this machine (a compiled ``tf.function``).
 
     The input is fixed random normal data; each timed call waits for its result (``.numpy()``).
     The number varies from run to run and machine to machine: show it, never test it exactly.
+    The function is :func:`forward_function`'s (traced once per model and input shape).
     Used in 01_complexity § FLOPs 与耗时.
     """
     repeats = _check.integer(repeats, "repeats", low=1)
@@ -208,9 +237,8 @@ def measure_latency(model, repeats: int = 20, warmup: int = 3, batch_size: int =
     tf = _tf()
     x = [tf.constant(np.random.default_rng(0).standard_normal((batch_size, *s)), dtype=t.dtype)
          for s, t in zip(shapes, model.inputs)]
-    single = len(x) == 1
-    fn = tf.function(lambda *a: model(a[0] if single else list(a), training=False))
-    for _ in range(max(warmup, 1)):  # the first call traces the function
+    fn = forward_function(model)
+    for _ in range(max(warmup, 1)):  # the first call of a new shape traces the function
         fn(*x)
     times = []
     for _ in range(repeats):
@@ -539,9 +567,10 @@ def _peak_bytes(tf, step, *args) -> int:
 def fit_step_memory(model, batch_sizes=(64, 128, 256), *, seed: int = 0) -> dict:
     """Peak memory of one training step (``train_on_batch``, the step ``fit`` repeats) and of one inference.
 
-    For each batch size B: random inputs and labels, one step to trace, then the allocator's
-    peak during one ``model.train_on_batch`` and one ``model.predict_on_batch`` call, above what
-    was allocated before (so the input batch itself is not counted). ``model`` must be compiled
+    First a train and a predict step at the two smallest batch sizes (Keras traces its steps for
+    any batch size by the second size). Then for each batch size B: random inputs and labels, and the
+    allocator's peak during one ``model.train_on_batch`` and one ``model.predict_on_batch`` call,
+    above what was allocated before (so the input batch itself is not counted). ``model`` must be compiled
     (its weights change: it trains). TensorFlow must have been imported with the environment
     variable ``TF_CPU_ALLOCATOR_USE_BFC=true`` (TensorFlow's CPU allocator keeps no statistics
     otherwise). Returns ``{"batch_sizes", "train", "inference"}`` (bytes, lists). Used in
@@ -559,14 +588,22 @@ def fit_step_memory(model, batch_sizes=(64, 128, 256), *, seed: int = 0) -> dict
         raise RuntimeError("TensorFlow's CPU allocator keeps no statistics: set os.environ['TF_CPU_ALLOCATOR_USE_BFC']"
                            " = 'true' before TensorFlow is first imported (restart the kernel)") from None
     classes = int(model.outputs[0].shape[-1])
+
+    def batch(b):
+        x = [tf.constant(rng.standard_normal((b, *s)).astype("float32")) for s in shapes]
+        return x[0] if len(x) == 1 else x, tf.constant(rng.integers(0, classes, b))
+
+    # Keras traces its train and predict steps with reduce_retracing: after two batch sizes the step
+    # takes any batch size. Steps at the two smallest sizes trace it here (and take any one-off
+    # allocation of a first call), so that no measured call traces and no large step runs only to trace.
+    for b in sorted(set(sizes))[:2]:
+        x, y = batch(b)
+        model.train_on_batch(x, y)
+        model.predict_on_batch(x)
     out = {"batch_sizes": list(sizes), "train": [], "inference": []}
     for b in sizes:
-        x = [tf.constant(rng.standard_normal((b, *s)).astype("float32")) for s in shapes]
-        x = x[0] if len(x) == 1 else x
-        y = tf.constant(rng.integers(0, classes, b))
-        model.train_on_batch(x, y)  # the first call of a new shape traces the step
+        x, y = batch(b)
         out["train"].append(_peak_bytes(tf, model.train_on_batch, x, y))
-        model.predict_on_batch(x)
         out["inference"].append(_peak_bytes(tf, model.predict_on_batch, x))
     return out
 

@@ -12,9 +12,12 @@ TensorFlow is imported when a function needs it, never at import.
 
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 
 from .. import _check
+from ..experiments.ch01_complexity import forward_function
 from ..nn import complexity as C
 
 __all__ = ["COURSE_NUMBERS", "profiler_flops", "model_rows", "output_size_cases", "ch01_vs_tensorflow"]
@@ -26,24 +29,33 @@ COURSE_NUMBERS = {("3-4-2 network", "layers"): 2, ("3-4-2 network", "params"): 2
                   ("Keras iris", "params"): 15}
 
 
+#: model -> (its layers when counted, the profiler's count): a model is profiled once.
+_PROFILED = weakref.WeakKeyDictionary()
+
+
 def profiler_flops(model) -> int:
     """TensorFlow profiler's FLOP count of one forward pass at batch size 1.
 
-    The model's call (``training=False``) is traced into a concrete function, its variables are
-    frozen into constants (``convert_variables_to_constants_v2``) and the graph is given to
+    The model's call (``training=False``, the ``tf.function`` of
+    ``experiments.ch01_complexity.forward_function``, which the latency measurement reuses) is
+    traced into a concrete function, its variables are frozen into constants
+    (``convert_variables_to_constants_v2``) and the graph is given to
     ``tf.compat.v1.profiler.profile`` with ``ProfileOptionBuilder.float_operation()``, which sums
-    the registered FLOP statistics of every op (MatMul, Conv2D, BiasAdd, pooling, ...).
+    the registered FLOP statistics of every op (MatMul, Conv2D, BiasAdd, pooling, ...). The count
+    depends only on the architecture: it is memoised per model (recounted if its layers change).
     """
     shapes = C.input_shapes(model)
+    layers = tuple(map(id, getattr(model, "layers", ())))
+    cached = _PROFILED.get(model)
+    if cached is not None and cached[0] == layers:
+        return cached[1]
     from .. import import_tf
 
     tf = import_tf()
     from tensorflow.python.framework.convert_to_constants import convert_variables_to_constants_v2
 
     specs = [tf.TensorSpec((1, *s), t.dtype) for s, t in zip(shapes, model.inputs)]
-    single = len(specs) == 1
-    fn = tf.function(lambda *x: model(x[0] if single else list(x), training=False))
-    frozen = convert_variables_to_constants_v2(fn.get_concrete_function(*specs))
+    frozen = convert_variables_to_constants_v2(forward_function(model).get_concrete_function(*specs))
     logger = tf.get_logger()
     level = logger.level
     logger.setLevel("ERROR")  # the profiler uses a deprecated helper that warns on every call
@@ -56,7 +68,9 @@ def profiler_flops(model) -> int:
                                                    cmd="op", options=opts)
     finally:
         logger.setLevel(level)
-    return int(result.total_float_ops)
+    flops = int(result.total_float_ops)
+    _PROFILED[model] = (layers, flops)
+    return flops
 
 
 def model_rows(models) -> list:
