@@ -29,6 +29,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import warnings
 from pathlib import Path
 
 import nbformat
@@ -233,9 +234,13 @@ KERNEL_IDLE = """() => { const w = window.jupyterapp && window.jupyterapp.shell.
     return !!k && k.connectionStatus === 'connected' && k.status === 'idle'; }"""
 PROMPTS = "() => [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')].map(e => e.textContent)"
 # Resolves when the kernel has gone busy and back to idle (one message handled), or false after ms.
+# Also counts the comm messages the page sends meanwhile (a lost turn: did the front end send the change at all?).
 ARM_KERNEL_TURN = """(ms) => { const k = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+    window.__nnSent = 0;
+    const g = (_, a) => { if (a.direction === 'send' && a.msg.header.msg_type === 'comm_msg') window.__nnSent++; };
+    k.anyMessage.connect(g);
     window.__nnTurn = new Promise(resolve => { let busy = false;
-      const done = (v) => { k.statusChanged.disconnect(f); clearTimeout(t); resolve(v); };
+      const done = (v) => { k.statusChanged.disconnect(f); k.anyMessage.disconnect(g); clearTimeout(t); resolve(v); };
       const f = (_, s) => { if (s === 'busy') busy = true; else if (busy && s === 'idle') done(true); };
       const t = setTimeout(() => done(false), ms); k.statusChanged.connect(f); }); }"""
 IMAGE_DIGEST = """async (img) => { const b = await (await fetch(img.src)).arrayBuffer();
@@ -278,6 +283,10 @@ def cell_errors(p: Page, nb) -> dict[int, str]:
             if text and "raises-exception" not in nb.cells[i].metadata.get("tags", [])}
 
 
+class LostTurn(AssertionError):
+    """A control moved in the page but no kernel turn followed (see test_chapter_runs_and_its_figures_are_live)."""
+
+
 def _image_state(img):
     return img.evaluate(IMAGE_DIGEST)
 
@@ -285,10 +294,12 @@ def _image_state(img):
 def _change_and_wait(p: Page, img, act) -> bool:
     """Do ``act()`` (one change of one control); True when the figure's PNG changed."""
     before = _image_state(img)
-    p.page.evaluate(ARM_KERNEL_TURN, 60_000)
+    p.page.evaluate(ARM_KERNEL_TURN, 30_000)
     act()
-    turned = p.page.evaluate("() => window.__nnTurn")
-    assert turned, "the kernel never handled the control's change (no busy -> idle within 60 s)"
+    if not p.page.evaluate("() => window.__nnTurn"):
+        sent = p.page.evaluate("() => window.__nnSent")
+        raise LostTurn(f"the kernel never handled the control's change (no busy -> idle within 30 s); the page sent "
+                       f"{sent} comm message(s) after the input")
     with contextlib.suppress(Exception):  # the update arrives before "idle"; allow the page to draw it
         p.page.wait_for_function("([img, src]) => img.src !== src", arg=[img, before[0]], timeout=2_000)
     after = _image_state(img)
@@ -335,6 +346,21 @@ def test_there_are_chapters():
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
 def test_chapter_runs_and_its_figures_are_live(lab, browser, path):
+    """Run All in JupyterLab, no error shown, the kernel-side probe, then one move per live figure in the page.
+
+    Known intermittent (2026-12-02, about one full browser run in three, a different chapter each time, never
+    reproduced alone): a key press moves a slider's readout but no kernel turn follows. The chapter is then run
+    once more in a fresh page and kernel, and a warning says so; a second loss fails the test.
+    """
+    try:
+        _chapter_runs_and_its_figures_are_live(lab, browser, path)
+    except LostTurn as lost:
+        warnings.warn(f"{path.stem}: {lost}; running the chapter once more in a fresh page",
+                      RuntimeWarning, stacklevel=1)
+        _chapter_runs_and_its_figures_are_live(lab, browser, path)
+
+
+def _chapter_runs_and_its_figures_are_live(lab, browser, path):
     nb = nbformat.read(path, as_version=4)
     p = Page(browser, path.stem, lab)
     try:
