@@ -263,6 +263,10 @@ def write_report(res):
         for r in mt["steps"]:
             lines.append(f"| {r['step']} | {r['seconds']:.0f} | {r['what']} |")
         lines += [f"| **total** | **{total:.0f}** ({total / 60:.1f} min) | |", ""]
+    if "gaps" in res:  # written by hand after a profile (results.json), dated: what the tables above do not say
+        g = res["gaps"]
+        lines += ["## Targets not met: where the time goes", "", f"Profiled {g['date']} on this machine.", ""]
+        lines += [f"- {item}" for item in g["items"]] + [""]
     if "experiments" in res:
         lines += ["## The course's experiments and Keras comparisons", "",
                   "| experiment | course_lib s | reference s | reference | speed-up | same numbers |", "|---|---|---|---|---|---|"]
