@@ -458,27 +458,8 @@ def _own_similarities(a, b, kinds):
     similarity ``kinds[l]`` (0–3: IoU, GIoU, DIoU, CIoU): the IoU of every box (P, L, n) and each row's own
     similarity (L, P, n), the same arithmetic (so the same bits) computed only where it is used – the GIoU,
     DIoU and CIoU terms of a row of another loss are never needed (the hot part of :func:`_regress`)."""
-    a, b = np.broadcast_arrays(a, b)
-    ax1, ay1, ax2, ay2 = (a[..., i] for i in range(4))
-    bx1, by1, bx2, by2 = (b[..., i] for i in range(4))
-    m = np.maximum(np.maximum(np.maximum(np.abs(ax1), np.abs(ay1)), np.maximum(np.abs(ax2), np.abs(ay2))),
-                   np.maximum(np.maximum(np.abs(bx1), np.abs(by1)), np.maximum(np.abs(bx2), np.abs(by2))))
-    m = np.where(m > 0, m, 1.0)
-    ax1, ay1, ax2, ay2, bx1, by1, bx2, by2 = (v / m for v in (ax1, ay1, ax2, ay2, bx1, by1, bx2, by2))
-    cx1, cy1 = np.minimum(ax1, bx1), np.minimum(ay1, by1)
-    cw, ch = np.maximum(ax2, bx2) - cx1, np.maximum(ay2, by2) - cy1
-    s = np.maximum(cw, ch)
-    s = np.where(s > 0, s, 1.0)
-    ax1, ax2, bx1, bx2 = ((v - cx1) / s for v in (ax1, ax2, bx1, bx2))
-    ay1, ay2, by1, by2 = ((v - cy1) / s for v in (ay1, ay2, by1, by2))
-    cw, ch = cw / s, ch / s
-    wa, ha, wb, hb = ax2 - ax1, ay2 - ay1, bx2 - bx1, by2 - by1
-    iw = np.maximum(np.minimum(ax2, bx2) - np.maximum(ax1, bx1), 0)
-    ih = np.maximum(np.minimum(ay2, by2) - np.maximum(ay1, by1), 0)
-    inter = iw * ih
-    union = wa * ha + wb * hb - inter
-    same = (ax1 == bx1) & (ay1 == by1) & (ax2 == bx2) & (ay2 == by2)
-    iou_ = np.where(same, 1.0, _L._safe_div(inter, union))
+    b = np.broadcast_arrays(a, b)[1]
+    iou_, (ax1, ay1, ax2, ay2, bx1, by1, bx2, by2, cw, ch, wa, ha, wb, hb, union) = _L._box_terms(a, b)
     own = np.empty((b.shape[1], b.shape[0]) + b.shape[2:-1])
     for kind in sorted(set(kinds)):
         r = [row for row, k in enumerate(kinds) if k == kind]

@@ -538,14 +538,11 @@ def _safe_div(num, den):
     return out
 
 
-def _similarities(a, b):
-    """IoU, GIoU, DIoU and CIoU of float64 boxes (no checks), every division guarded.
-
-    The unchecked kernel behind :func:`iou` … :func:`ciou` (the box-regression runs of
-    ``experiments.ch04_losses`` call it on boxes they keep valid). All four are invariant to
-    translation and scale, so each pair is first mapped into its enclosing box scaled to unit
-    size: no area can overflow, whatever the coordinates. Works on the four coordinates as
-    separate arrays (reductions over an axis of 4 are slow).
+def _box_terms(a, b):
+    """The first half of :func:`_similarities`: each pair mapped into its enclosing box scaled to unit
+    size, and its IoU. Returns ``(iou, t)`` with ``t = (ax1, ay1, ax2, ay2, bx1, by1, bx2, by2, cw, ch,
+    wa, ha, wb, hb, union)`` (``cw, ch``: the enclosing box; ``w*, h*``: the boxes' sides), which the
+    GIoU/DIoU/CIoU terms use (also ``experiments.ch04_losses``, which needs each box's own term only).
     """
     a, b = np.broadcast_arrays(a, b)
     ax1, ay1, ax2, ay2 = (a[..., i] for i in range(4))
@@ -568,6 +565,19 @@ def _similarities(a, b):
     union = wa * ha + wb * hb - inter
     same = (ax1 == bx1) & (ay1 == by1) & (ax2 == bx2) & (ay2 == by2)
     iou_ = np.where(same, 1.0, _safe_div(inter, union))
+    return iou_, (ax1, ay1, ax2, ay2, bx1, by1, bx2, by2, cw, ch, wa, ha, wb, hb, union)
+
+
+def _similarities(a, b):
+    """IoU, GIoU, DIoU and CIoU of float64 boxes (no checks), every division guarded.
+
+    The unchecked kernel behind :func:`iou` … :func:`ciou` (the box-regression runs of
+    ``experiments.ch04_losses`` call it on boxes they keep valid). All four are invariant to
+    translation and scale, so each pair is first mapped into its enclosing box scaled to unit
+    size (:func:`_box_terms`): no area can overflow, whatever the coordinates. Works on the four
+    coordinates as separate arrays (reductions over an axis of 4 are slow).
+    """
+    iou_, (ax1, ay1, ax2, ay2, bx1, by1, bx2, by2, cw, ch, wa, ha, wb, hb, union) = _box_terms(a, b)
     area_c = cw * ch
     giou_ = iou_ - _safe_div(area_c - union, area_c)
     rho2 = ((ax1 + ax2 - bx1 - bx2) ** 2 + (ay1 + ay2 - by1 - by2) ** 2) / 4
