@@ -242,17 +242,22 @@ def write_report(res):
                   f"Target: p95 ≤ {TARGET_P95_MS} ms per control. **{met} of {len(rows)}** controls meet it. "
                   "The in-kernel columns are the worst of that notebook's controls in the slider section above "
                   "(value change → PNG ready).", "",
-                  "| notebook | figure | slider | moves | median ms | p95 ms | max ms | in kernel: worst median / p95 ms | target met |",
-                  "|---|---|---|---|---|---|---|---|---|"]
+                  "The split is the median of each phase over the moves (ms): "
+                  "key → the page sends the change / kernel round trip (the kernel's redraw and both transports, "
+                  "until the update carrying the PNG arrives) / → the `<img>` has its new URL / decode / → next frame.",
+                  "",
+                  "| notebook | figure | slider | moves | median ms | p95 ms | max ms | split ms | in kernel: worst median / p95 ms | target met |",
+                  "|---|---|---|---|---|---|---|---|---|---|"]
         for r in res["browser"]:
             k = kernel.get(r["notebook"].replace("chapters/", ""), [])
             kk = (f"{max(x['median_ms'] for x in k):.0f} / {max(x['p95_ms'] for x in k):.0f}" if k else "–")
             if "p95_ms" in r:
+                split = " / ".join(f"{v:.0f}" for v in r["phases_ms"]) if "phases_ms" in r else "–"
                 lines.append(f"| {r['notebook']} | {r['plot']} | {r['label']} | {r['moves']} | {r['median_ms']:.0f} | "
-                             f"{r['p95_ms']:.0f} | {r['max_ms']:.0f} | {kk} | "
+                             f"{r['p95_ms']:.0f} | {r['max_ms']:.0f} | {split} | {kk} | "
                              f"{'yes' if r['p95_ms'] <= TARGET_P95_MS else '**no**'} |")
             else:
-                lines.append(f"| {r['notebook']} | {r['plot']} | {r['label']} | 0 | – | – | – | {kk} | **no redraw** |")
+                lines.append(f"| {r['notebook']} | {r['plot']} | {r['label']} | 0 | – | – | – | – | {kk} | **no redraw** |")
         lines.append("")
     if "make_test" in res:
         mt = res["make_test"]
