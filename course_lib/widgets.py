@@ -247,7 +247,8 @@ class LivePlot(W.VBox):
             canvas.draw()
             if self.relayouts < _MAX_RELAYOUTS and _overflows(self.fig, canvas.get_renderer()):
                 self.relayouts += 1
-                self._lay_out()
+                self._lay_out()  # computes the layout only: draw the picture again on it
+                canvas.draw()
             return _rgba_png(canvas)
         try:
             return self._render_layers(axes, reuse_background)

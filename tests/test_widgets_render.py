@@ -236,6 +236,22 @@ def test_overflow_check_replays_the_ticks_of_the_last_draw_exactly(case):
     assert grow.relayouts == 1 and _texts_outside(grow.fig, grow._canvas.get_renderer()) == []
 
 
+def test_plain_redraw_relays_out_and_sends_the_picture_drawn_on_the_new_layout(monkeypatch):
+    monkeypatch.setitem(widgets._PRIVATE, "Axis", widgets._PRIVATE["Axis"] + ("_gone_in_a_future_matplotlib",))
+
+    def draw(scale, ax):
+        ax.plot([0, 1], [0, scale])
+        ax.yaxis.set_major_formatter(lambda v, _: f"{v:,.0f}")
+    grow = widgets.LivePlot(lambda s: s, draw, {"s": widgets.choice_slider([1e3, 1e9], 1e3, "s")})
+    assert not grow._fast
+    grow.refresh()
+    grow.set(s=1e9)
+    assert grow.relayouts == 1 and _texts_outside(grow.fig, grow._canvas.get_renderer()) == []
+    sent = _pixels(grow.image.value)
+    grow._canvas.draw()
+    np.testing.assert_array_equal(sent, np.asarray(grow._canvas.buffer_rgba())[:, :, :3])
+
+
 def test_falls_back_to_a_full_redraw_without_the_private_api(monkeypatch):
     def draw(data, ax):
         ax.plot([0, 1], [0, data])
