@@ -258,14 +258,19 @@ def test_yogurt_view_reads_the_grid_and_weights_move_as_the_course_says(w0):
 # ------------------------------------------------------------------------------------------------
 # focal loss toy
 # ------------------------------------------------------------------------------------------------
+def _keras_focal_sum(y, zv, alpha, gamma):
+    """Keras' balanced focal loss of logits ``zv`` (a tf.Variable), summed: what the toy's z-derivatives are checked on."""
+    return tf.reduce_sum(keras.losses.binary_focal_crossentropy(y[:, None], zv[:, None], apply_class_balancing=True,
+                                                                alpha=alpha, gamma=gamma, from_logits=True))
+
+
 def test_focal_logit_gradient_matches_tf_autodiff():
     y = RNG.integers(0, 2, size=50).astype(float)
     z = RNG.normal(scale=3, size=50)
     for gamma, alpha in ((0.0, 0.5), (2.0, 0.25), (0.5, 0.9)):
         zv = tf.Variable(z)
         with tf.GradientTape() as tape:
-            v = tf.reduce_sum(keras.losses.binary_focal_crossentropy(y[:, None], zv[:, None], apply_class_balancing=True,
-                                                                     alpha=alpha, gamma=gamma, from_logits=True))
+            v = _keras_focal_sum(y, zv, alpha, gamma)
         want = tape.gradient(v, zv).numpy()
         got = X._focal_grad_logit(y, z, alpha, 1 - alpha, gamma)
         np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-7)
@@ -281,8 +286,6 @@ def test_focal_view_shrinks_easy_examples_share():
     assert np.all(d["curves"][5] <= d["curves"][2]) and np.all(d["curves"][2] <= d["curves"][0])
 
 
-
-
 def test_focal_curvature_matches_tf_second_derivative():
     """``_focal_curvature`` (Newton's method in ``focal_toy``) is d²FL/dz² of Keras' focal loss."""
     y = RNG.integers(0, 2, size=50).astype(float)
@@ -291,8 +294,7 @@ def test_focal_curvature_matches_tf_second_derivative():
         zv = tf.Variable(z)
         with tf.GradientTape() as outer:
             with tf.GradientTape() as inner:
-                v = tf.reduce_sum(keras.losses.binary_focal_crossentropy(
-                    y[:, None], zv[:, None], apply_class_balancing=True, alpha=alpha, gamma=gamma, from_logits=True))
+                v = _keras_focal_sum(y, zv, alpha, gamma)
             g = inner.gradient(v, zv)
         want = outer.gradient(g, zv).numpy()  # the Hessian is diagonal: each loss depends on its own z
         got = X._focal_curvature(y, z, alpha, 1 - alpha, gamma)
