@@ -37,6 +37,8 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from .figures._ticks import CourseFigure, tick_memo
+
 __all__ = ["LivePlot", "slider", "int_slider", "log_slider", "choice_slider", "dropdown", "checkbox", "figure_png"]
 
 
@@ -148,7 +150,7 @@ class LivePlot(W.VBox):
         if unknown:
             raise ValueError(f"links must name controls, got unknown {sorted(unknown)}")
         # A bare Figure (not pyplot) so the inline backend never shows it by itself.
-        self.fig = Figure(figsize=figsize, dpi=dpi, layout="constrained")
+        self.fig = CourseFigure(figsize=figsize, dpi=dpi, layout="constrained")
         self._canvas = FigureCanvasAgg(self.fig)
         self._backgrounds = collections.OrderedDict()  # background key -> pixels (a few, most recent last)
         self.backgrounds_reused = 0
@@ -168,7 +170,7 @@ class LivePlot(W.VBox):
             w.observe(self._on_change, names="value")
         box = W.VBox(list(self.controls.values()))
         super().__init__([box, self.image, self.text])
-        self._fast = self._fast_private_ok = _private_api_ok()  # else every move is a plain full redraw
+        self._fast = _private_api_ok()  # else every move is a plain full redraw
         self._laid_out = False
         self.relayouts = 0
         self._static_png = None  # the first picture, at STATIC_DPI: also the copy the saved notebook holds
@@ -242,10 +244,10 @@ class LivePlot(W.VBox):
         if not self._laid_out:
             self._lay_out()
         if not self._fast:
-            if self._fast_private_ok:
-                _memo_ticks(self.fig)
-            canvas.draw()
-            if self.relayouts < _MAX_RELAYOUTS and _overflows(self.fig, canvas.get_renderer()):
+            with tick_memo(self.fig):  # the draw's ticks serve the overflow check
+                canvas.draw()
+                overflow = self.relayouts < _MAX_RELAYOUTS and _overflows(self.fig, canvas.get_renderer())
+            if overflow:
                 self.relayouts += 1
                 self._lay_out()  # computes the layout only: draw the picture again on it
                 canvas.draw()
@@ -276,15 +278,9 @@ class LivePlot(W.VBox):
     def _render_layers(self, axes, reuse_background: bool) -> bytes:
         # Within one render nothing moves the ticks: each axis computes them (and its tick-label boxes) once,
         # and the background key, the draw, the title placement and the overflow check share them.
-        memos = _memo_ticks(self.fig)
-        for m in memos:
-            m.replay = True
-        try:
+        with tick_memo(self.fig):
             png = self._compose(axes, reuse_background)
-        finally:
-            for m in memos:
-                m.replay = False
-        if png is None:  # drew beyond the canvas: lay out again (outside the replay: the boxes move)
+        if png is None:  # drew beyond the canvas: lay out again
             self.relayouts += 1
             self._lay_out()
             return self._render_layers(axes, reuse_background=False)
@@ -377,67 +373,14 @@ _MAX_RELAYOUTS = 4
 def _overflows(fig, renderer) -> bool:
     """True when an axes' ticks, labels, title or legend, or a figure text, reach beyond the canvas.
 
-    Call it right after a draw of ``fig``: each axis replays the ticks and tick-label boxes that
-    draw computed (:func:`_memo_ticks`) instead of computing them again, which was most of its cost.
+    Call it inside the :func:`~course_lib.figures._ticks.tick_memo` scope of the draw it checks: each axis
+    then hands out the ticks and tick-label boxes that draw computed, which were most of the check's cost.
     """
     w, h = fig.canvas.get_width_height()
-    memos = [m for ax in fig.axes for m in (getattr(a, "_tick_memo", None) for a in _axes_axes(ax)) if m]
-    before = [m.replay for m in memos]
-    for m in memos:
-        m.replay = True
-    try:
+    with tick_memo(fig):
         boxes = [ax.get_tightbbox(renderer) for ax in fig.axes if ax.get_visible()]
-    finally:
-        for m, r in zip(memos, before):
-            m.replay = r
     boxes += [t.get_window_extent(renderer) for t in fig.texts if t.get_visible() and t.get_text()]
     return any(b is not None and (b.x0 < -0.5 or b.y0 < -0.5 or b.x1 > w + 0.5 or b.y1 > h + 0.5) for b in boxes)
-
-
-class _TickMemo:
-    """An axis's ticks and tick-label boxes, computed once and replayed while ``replay`` is set.
-
-    matplotlib recomputes both (locator, formatter, a text layout per label) on every call of
-    ``Axis._update_ticks`` / ``Axis.get_tightbbox``: for the background key, in ``Axis.draw``, for
-    each titled title (``Axes._update_title_position`` measures the y axis) and in the overflow
-    check. Inside one render of a frozen layout they cannot change, so LivePlot replays them
-    there (and :func:`_overflows` right after a draw); otherwise the memo records and passes through.
-    """
-
-    def __init__(self, axis):
-        self.update_ticks, self.ticklabel_bboxes = axis._update_ticks, axis._get_ticklabel_bboxes
-        self.replay, self.ticks, self.boxes = False, None, None
-
-    def forget(self) -> None:
-        self.ticks = self.boxes = None
-
-    def _update_ticks(self):
-        if not (self.replay and self.ticks is not None):
-            self.ticks, self.boxes = self.update_ticks(), None
-        return self.ticks
-
-    def _get_ticklabel_bboxes(self, ticks, renderer):
-        if not (self.replay and self.boxes is not None and ticks is self.ticks):
-            self.boxes = self.ticklabel_bboxes(ticks, renderer)
-        return self.boxes
-
-
-def _axes_axes(ax) -> list:
-    return [a for a in (ax.xaxis, ax.yaxis, getattr(ax, "zaxis", None)) if a is not None]
-
-
-def _memo_ticks(fig) -> list:
-    """Give every axis of ``fig`` a :class:`_TickMemo` (once), emptied; returns them."""
-    memos = []
-    for ax in fig.axes:
-        for axis in _axes_axes(ax):
-            memo = getattr(axis, "_tick_memo", None)
-            if memo is None:
-                memo = axis._tick_memo = _TickMemo(axis)
-                axis._update_ticks, axis._get_ticklabel_bboxes = memo._update_ticks, memo._get_ticklabel_bboxes
-            memo.forget()
-            memos.append(memo)
-    return memos
 
 
 #: What the fast path reads from matplotlib beyond its public API (checked once per process).

@@ -10,6 +10,7 @@ from PIL import Image
 
 from course_lib import widgets
 from course_lib.figures import _axes as plots
+from course_lib.figures import _ticks
 from course_lib.widgets import _place_titles
 
 
@@ -69,8 +70,8 @@ def test_replayed_ticks_give_the_pixels_of_ticks_computed_every_time(monkeypatch
     for case, k in moves:
         memo.set(case=case, k=k)
         pngs.append(bytes(memo.image.value))
-    assert all(a._tick_memo.ticks is not None for ax in memo.fig.axes for a in (ax.xaxis, ax.yaxis))
-    monkeypatch.setattr(widgets, "_memo_ticks", lambda fig: [])
+    assert all(a._tick_memo.computed > 0 for ax in memo.fig.axes for a in (ax.xaxis, ax.yaxis))
+    monkeypatch.setattr(_ticks, "memo_ticks", lambda fig: [])
     plain = _live()
     for (case, k), png in zip(moves, pngs):
         plain.set(case=case, k=k)
@@ -210,21 +211,18 @@ def test_titles_and_legends_stay_inside_the_canvas():
 
 
 @pytest.mark.parametrize("case", ["auto", "equal", "log", "offset"])
-def test_overflow_check_replays_the_ticks_of_the_last_draw_exactly(case):
-    """The memoised check sees the boxes matplotlib computes afresh, and a growing tick label still relays out."""
+def test_ticks_handed_out_in_a_scope_are_the_ones_computed_afresh(case):
+    """Inside a memo scope the boxes equal those matplotlib computes afresh, and a growing tick label still relays out."""
     lp = _live(case)
     renderer = lp._canvas.get_renderer()
     for k in (1, 3, 0, 2):
         lp.set(k=k)
-        memos = [a._tick_memo for ax in lp.fig.axes for a in (ax.xaxis, ax.yaxis)]
-        assert all(m.ticks is not None for m in memos) or lp.backgrounds_reused  # recorded by a fresh draw
-        for m in memos:
-            m.replay = True
-        replayed = [ax.get_tightbbox(renderer).extents for ax in lp.fig.axes]
-        for m in memos:
-            m.replay = False
+        with _ticks.tick_memo(lp.fig):
+            replayed = [ax.get_tightbbox(renderer).extents for ax in lp.fig.axes]
+            again = [ax.get_tightbbox(renderer).extents for ax in lp.fig.axes]  # handed out, not computed
         fresh = [ax.get_tightbbox(renderer).extents for ax in lp.fig.axes]  # recomputes every tick
         np.testing.assert_allclose(replayed, fresh)
+        np.testing.assert_allclose(again, fresh)
         assert widgets._overflows(lp.fig, renderer) is False
 
     def draw(scale, ax):  # tick labels 1e3 -> 1e9 wide: beyond the frozen layout
