@@ -37,7 +37,7 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from .figures._ticks import CourseFigure, tick_memo
+from .figures._figure import CourseFigure, tick_memo
 
 __all__ = ["LivePlot", "slider", "int_slider", "log_slider", "choice_slider", "dropdown", "checkbox", "figure_png"]
 
@@ -373,7 +373,7 @@ _MAX_RELAYOUTS = 4
 def _overflows(fig, renderer) -> bool:
     """True when an axes' ticks, labels, title or legend, or a figure text, reach beyond the canvas.
 
-    Call it inside the :func:`~course_lib.figures._ticks.tick_memo` scope of the draw it checks: each axis
+    Call it inside the :func:`~course_lib.figures._figure.tick_memo` scope of the draw it checks: each axis
     then hands out the ticks and tick-label boxes that draw computed, which were most of the check's cost.
     """
     w, h = fig.canvas.get_width_height()

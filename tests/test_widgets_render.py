@@ -10,7 +10,7 @@ from PIL import Image
 
 from course_lib import widgets
 from course_lib.figures import _axes as plots
-from course_lib.figures import _ticks
+from course_lib.figures import _figure
 from course_lib.widgets import _place_titles
 
 
@@ -71,7 +71,7 @@ def test_replayed_ticks_give_the_pixels_of_ticks_computed_every_time(monkeypatch
         memo.set(case=case, k=k)
         pngs.append(bytes(memo.image.value))
     assert all(a._tick_memo.computed > 0 for ax in memo.fig.axes for a in (ax.xaxis, ax.yaxis))
-    monkeypatch.setattr(_ticks, "memo_ticks", lambda fig: [])
+    monkeypatch.setattr(_figure, "memo_ticks", lambda fig: [])
     plain = _live()
     for (case, k), png in zip(moves, pngs):
         plain.set(case=case, k=k)
@@ -217,7 +217,7 @@ def test_ticks_handed_out_in_a_scope_are_the_ones_computed_afresh(case):
     renderer = lp._canvas.get_renderer()
     for k in (1, 3, 0, 2):
         lp.set(k=k)
-        with _ticks.tick_memo(lp.fig):
+        with _figure.tick_memo(lp.fig):
             replayed = [ax.get_tightbbox(renderer).extents for ax in lp.fig.axes]
             again = [ax.get_tightbbox(renderer).extents for ax in lp.fig.axes]  # handed out, not computed
         fresh = [ax.get_tightbbox(renderer).extents for ax in lp.fig.axes]  # recomputes every tick

@@ -44,12 +44,12 @@ def apply_style() -> None:
 def new_figure(nrows=1, ncols=1, figsize=None, **kw):
     """A pyplot figure with the course's layout; returns ``(fig, axes)`` like ``plt.subplots``.
 
-    The figure is a :class:`~course_lib.figures._ticks.CourseFigure`: matplotlib's pixels, each axis's
+    The figure is a :class:`~course_lib.figures._figure.CourseFigure`: matplotlib's pixels, each axis's
     ticks computed once per layout state instead of up to a dozen times per draw.
     """
     import matplotlib.pyplot as plt
 
-    from ._ticks import CourseFigure
+    from ._figure import CourseFigure
 
     kw.setdefault("FigureClass", CourseFigure)
     return plt.subplots(nrows, ncols, figsize=figsize, layout="constrained", **kw)

@@ -1,4 +1,4 @@
-"""CourseFigure's tick memo: matplotlib's pixels, fewer tick computations, nothing stale between draws."""
+"""CourseFigure: matplotlib's pixels with fewer tick computations and no dry draw; nothing stale between draws."""
 
 import io
 
@@ -9,13 +9,13 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from course_lib.figures import _axes as plots
-from course_lib.figures import _ticks
-from course_lib.figures._ticks import CourseFigure, tick_memo
+from course_lib.figures import _figure
+from course_lib.figures._figure import CourseFigure, tick_memo
 
 
-def _png(fig, dpi=120) -> bytes:
+def _png(fig, dpi=120, **kw) -> bytes:
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi)
+    fig.savefig(buf, format="png", dpi=dpi, **kw)
     return buf.getvalue()
 
 
@@ -47,9 +47,37 @@ def test_same_pixels_as_a_matplotlib_figure(case, dpi):
     ours, theirs = _panels(CourseFigure, case), _panels(Figure, case)
     try:
         assert _png(ours, dpi) == _png(theirs, dpi)
+        assert _png(ours, dpi, bbox_inches="tight") == _png(theirs, dpi, bbox_inches="tight")
     finally:
         plt.close(ours)
         plt.close(theirs)
+
+
+def test_the_dry_run_before_saving_only_lays_out():
+    """savefig with a layout engine draws every artist twice on a plain Figure, once on a CourseFigure."""
+    plots.apply_style()
+    drawn = {}
+    for cls in (Figure, CourseFigure):
+        fig, (ax, ax2) = plt.subplots(1, 2, layout="constrained", FigureClass=cls)
+        (line,) = ax.plot([0, 1], [0, 1])
+        real, drawn[cls] = line.draw, 0
+
+        def counting(renderer, real=real, cls=cls):
+            drawn[cls] += 1
+            return real(renderer)
+        line.draw = counting
+        ax2.set_title("a title the layout makes room for")
+        _png(fig)
+        drawn[cls, "savefig"] = drawn[cls]
+        positions = [a.get_position().bounds for a in (ax, ax2)]
+        fig.draw_without_rendering()  # what LivePlot's layout calls: positions as matplotlib's
+        np.testing.assert_allclose([a.get_position().bounds for a in (ax, ax2)], positions, rtol=1e-12)
+        drawn[cls, "positions"] = positions
+        plt.close(fig)
+    assert drawn[Figure, "savefig"] == 2 and drawn[CourseFigure, "savefig"] == 1
+    assert drawn[Figure] == 3 and drawn[CourseFigure] == 1  # draw_without_rendering: layout only
+    assert drawn[Figure, "positions"] == drawn[CourseFigure, "positions"]
+    assert not _figure._dry_run(object.__new__(type("Slotted", (), {"__slots__": ()})))
 
 
 def test_each_axis_computes_its_ticks_once_per_layout_state():
@@ -111,7 +139,7 @@ def test_an_axis_without_the_private_methods_draws_plainly(monkeypatch):
     fig, ax = plt.subplots(FigureClass=CourseFigure)
     ax.plot([0, 1], [0, 1])
     monkeypatch.setattr(ax.xaxis, "_get_ticklabel_bboxes", None)  # as if a matplotlib release renamed it
-    assert _ticks.memo_ticks(fig) == [ax.yaxis._tick_memo]  # the x axis gets none
+    assert _figure.memo_ticks(fig) == [ax.yaxis._tick_memo]  # the x axis gets none
     assert not hasattr(ax.xaxis, "_tick_memo")
     monkeypatch.undo()
     assert _png(fig)[:4] == b"\x89PNG"
