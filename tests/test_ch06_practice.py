@@ -398,3 +398,42 @@ def test_dots_run_packed_update_equals_four_variables(make, monkeypatch):
         np.testing.assert_array_equal(a.params[k], b.params[k])
     assert not P._packable(O.AdamW(0.01))  # weight decay skips the biases: four variables
     assert not P._packable(O.SGD(0.1, clipnorm=1.0))
+
+
+def test_dots_runs_side_by_side_equal_each_run_alone():
+    """Stacked forward/backward, one optimizer per network: every number as dots_run alone, bit for bit."""
+    plateau = dict(factor=0.2, patience=3, min_lr=1e-4)
+    specs = {"adam": dict(optimizer="adam", lr=0.01),
+             "nag": dict(optimizer="nag", lr=0.03),
+             "plateau": dict(optimizer="adam", lr=0.01, plateau=plateau),
+             "adamw": dict(optimizer=O.AdamW(0.01, weight_decay=0.1)),          # four variables (biases excluded)
+             "l2": dict(optimizer="sgd", lr=0.1, lam=0.01),
+             "decay": dict(optimizer=O.SGD(0.1, weight_decay=0.01)),
+             "yours": dict(optimizer=X.step_optimizer(O.adamw_step, 0.01, weight_decay=0.1)),
+             "rms, l2": dict(optimizer="rmsprop", lam=0.1)}
+    together = P.dots_runs(specs, 25, n_train=60)
+    for name, spec in specs.items():
+        if isinstance(spec["optimizer"], O.Optimizer):  # a used optimizer instance holds its state: a fresh one
+            spec = dict(spec, optimizer={"adamw": lambda: O.AdamW(0.01, weight_decay=0.1),
+                                         "decay": lambda: O.SGD(0.1, weight_decay=0.01),
+                                         "yours": lambda: X.step_optimizer(O.adamw_step, 0.01, weight_decay=0.1)}[name]())
+        alone = P.dots_run(epochs=25, n_train=60, name=name, **spec)
+        got = together[name]
+        assert got.name == alone.name == name
+        assert set(got.history) == set(alone.history)
+        for k in alone.history:
+            np.testing.assert_array_equal(got.history[k], alone.history[k], err_msg=f"{name} {k}")
+        for k in alone.params:
+            np.testing.assert_array_equal(got.params[k], alone.params[k], err_msg=f"{name} {k}")
+    assert together["plateau"].history["learning_rate"][-1] < 0.01  # the plateau rule acted on its own network
+
+
+def test_dots_runs_rejects_bad_specs():
+    with pytest.raises(TypeError, match="runs must be a non-empty dict"):
+        P.dots_runs({})
+    with pytest.raises(TypeError, match="runs must map names"):
+        P.dots_runs({"a": "adam"})
+    with pytest.raises(ValueError, match="unknown argument"):
+        P.dots_runs({"a": dict(optimizer="adam", momentum=0.9)})
+    with pytest.raises(ValueError, match="lam"):
+        P.dots_runs({"a": dict(lam=-1.0)})

@@ -149,4 +149,5 @@ def test_an_axis_without_the_private_methods_draws_plainly(monkeypatch):
 def test_new_figure_makes_course_figures():
     fig, _ = plots.new_figure(1, 2)
     assert isinstance(fig, CourseFigure)
+    assert repr(fig) == repr(Figure(figsize=fig.get_size_inches(), dpi=fig.dpi)).replace("0 Axes", "2 Axes")
     plt.close(fig)

@@ -127,6 +127,9 @@ class CourseFigure(Figure):
     gives it to any figure.
     """
 
+    def __repr__(self):  # what a cell shows under the picture: matplotlib's "<Figure size ... with 2 Axes>"
+        return "<Figure" + super().__repr__().removeprefix("<" + type(self).__name__)
+
     def draw(self, renderer):
         with tick_memo(self):
             if _dry_run(renderer) and self.axes and self.get_visible() and self.get_layout_engine() is not None:
