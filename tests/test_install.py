@@ -146,7 +146,7 @@ def test_chapters_run_once_when_the_browser_step_runs_them():
 def test_core_dependencies_are_the_kernels_only():
     project = _project()
     names = {re.match(r"[\w.\-]+", d).group(0).lower() for d in project["dependencies"]}
-    assert names == {"numpy", "matplotlib", "ipywidgets", "tensorflow", "keras"}
+    assert names == {"numpy", "matplotlib", "ipywidgets", "tensorflow", "keras", "ml_dtypes"}  # (TF's, capped)
     extras = project["optional-dependencies"]
     assert {"lab", "test", "dev", "zh"} <= set(extras)
     assert any(d.startswith("jupyterlab>=") for d in extras["lab"])
@@ -155,7 +155,7 @@ def test_core_dependencies_are_the_kernels_only():
 
 def test_every_core_dependency_has_a_floor():
     floors = min_versions.floors()
-    assert set(floors) == {"numpy", "matplotlib", "ipywidgets", "tensorflow", "keras"}
+    assert set(floors) == {"numpy", "matplotlib", "ipywidgets", "tensorflow", "keras", "ml_dtypes"}
     assert tuple(int(p) for p in floors["matplotlib"].split(".")[:2]) >= (3, 10)  # get_figure(root=...)
     assert min_versions.constraints().splitlines()[0].startswith("numpy==")
 

@@ -30,6 +30,8 @@ def calls():
         "DotsRun": lambda: C("r", {"loss": np.ones(2)}, {}),
         "dots_run": lambda: C("adam", 2, lr=0.01, hidden=4, batch_size=20, lam=0.01,
                               plateau={"factor": 0.5, "patience": 1}, seed=0, name="r", n_train=50, flip=0.1),
+        "dots_runs": lambda: C({"a": {"optimizer": "adam", "lr": 0.01, "lam": 0.01, "plateau": {"factor": 0.5}},
+                                "b": {"optimizer": "sgd"}}, 2, hidden=4, batch_size=20, seed=0, n_train=50, flip=0.1),
         "early_stopping_view": lambda: C(_run(), patience=3),
         "abs_fit_starts": lambda: C(n_starts=2, hidden=2, steps=3, lr=0.1, momentum=0.9, seed=0),
     }
