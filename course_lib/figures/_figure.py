@@ -25,7 +25,8 @@ replaced on the instance) and only lays out: every line, patch and text of the f
 prepared once instead of twice.
 
 The pixels are the same as a plain Figure's (tested on figures built to stress both, and on every
-figure of every chapter: their saved PNG bytes did not change); a saved figure costs 35-40 % less.
+figure of every chapter: their saved PNG bytes did not change). Saving three of the course's figures
+took 39 %, 41 % and ~0 % less time (the last is 40 lines on log axes: its time is drawing them).
 """
 
 from __future__ import annotations
