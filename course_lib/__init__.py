@@ -175,7 +175,7 @@ def _thread_cap() -> int | None:
 def import_tf():
     """Import TensorFlow quietly and seeded; returns the ``tensorflow`` module.
 
-    ``import tensorflow`` costs about five seconds, so chapters that only need numpy
+    ``import tensorflow`` costs 2.5-4 s on 2 cores, so chapters that only need numpy
     never pay it. The first call applies the seed of the last :func:`setup` call and the
     thread cap of ``NN_OPT_LAB_THREADS`` (see :func:`_thread_cap`).
     """
