@@ -706,9 +706,10 @@ def dots_runs(runs, epochs=200, *, hidden=32, batch_size=20, seed=SEED, n_train=
     Returns
     -------
     dict
-        ``{name: DotsRun}`` (``DotsRun.name`` is the key), each equal, bit for bit, to the :func:`dots_run` with the same arguments
-        (tested): the forward and backward passes of all networks are one stacked numpy operation
-        per layer, each network then takes its own optimizer's step.
+        ``{name: DotsRun}`` (``DotsRun.name`` is the key), each equal, bit for bit, to the
+        :func:`dots_run` with the same arguments (tested): the forward and backward passes of all
+        networks are one stacked numpy operation per layer, each network then takes its own
+        optimizer's step.
     """
     from .. import train as _train
 
