@@ -32,7 +32,7 @@ from ..nn import optimizers as _opt
 from ..nn.optimizers import Optimizer
 
 __all__ = ["IRIS_W1_INIT", "IRIS_B1_INIT", "IRIS_NAMES", "iris_initial_weights", "IrisRun", "iris_forward_backward",
-           "fit_iris", "iris_optimizers", "iris_restarts", "sparse_problem", "sparse_race", "noisy_dots", "DotsRun",
+           "fit_iris", "epoch_orders", "iris_optimizers", "iris_restarts", "sparse_problem", "sparse_race", "noisy_dots", "DotsRun",
            "dots_run", "dots_runs", "early_stopping_view", "abs_fit_starts"]
 
 
@@ -210,10 +210,11 @@ def _iris_batches(xa_all, Y_all, batch_size, order=None):
 
 def fit_iris(optimizer="sgd", epochs=500, *, lr=0.1, batch_size=32, shuffle=False, seed=0, weights=None,
              n_train=120, switch=None, patience=None, monitor="loss", min_delta=0.0, name=None,
-             order="course") -> IrisRun:
+             order="course", orders=None) -> IrisRun:
     """Train the course's iris model (Dense 4→3, softmax, MSE on one-hot labels) in numpy float32.
 
-    Used in 06b for the course's comparison and for the tips run on iris (5, 6, 7).
+    Used in 06b_optimizers_practice for the course's comparison, its TensorFlow twin (§ 1), the tips
+    run on iris (§ 4 tips 5, 6; § 5 tip 7) and exercises 3 and 4.
 
     Parameters
     ----------
@@ -251,6 +252,9 @@ def fit_iris(optimizer="sgd", epochs=500, *, lr=0.1, batch_size=32, shuffle=Fals
     order : {"course", "by_class"}
         The training set in the course's (shuffled once) order, or sorted by class (all setosa,
         then versicolor, then virginica; a stable sort of the course's order): tip 7's case.
+    orders : array of int (epochs, n_train), optional
+        The order of the training rows in each epoch (row ``e`` a permutation of ``range(n_train)``,
+        e.g. from :func:`epoch_orders`); replaces ``shuffle``'s own permutations. 06b's exercise 3.
 
     Returns
     -------
@@ -281,8 +285,47 @@ def fit_iris(optimizer="sgd", epochs=500, *, lr=0.1, batch_size=32, shuffle=Fals
     eye = np.eye(3, dtype=np.float32)
     train = (_augment(x_tr[:n_train]), eye[y_tr[:n_train]])
     test = (_augment(x_te), eye[y_te], y_te)
-    rng = np.random.default_rng(seed) if shuffle else None
+    if orders is not None:
+        orders = _orders(orders, epochs, n_train)
+        rng = iter(orders)
+    else:
+        rng = np.random.default_rng(seed) if shuffle else None
     return _train_iris(label, opt, W, train, test, epochs, batch_size, rng, switch, stopper, monitor)
+
+
+def _orders(orders, epochs, n_train):
+    """``orders`` checked: an integer array (epochs, n_train), each row a permutation of ``range(n_train)``."""
+    a = np.asarray(orders)
+    if a.dtype.kind not in "iu":
+        raise TypeError(f"orders must be an integer array (epochs, n_train), got {_shown(orders)}")
+    if a.shape != (epochs, n_train):
+        raise ValueError(f"orders must have shape (epochs, n_train) = {(epochs, n_train)}, got {a.shape}")
+    if not (np.sort(a, axis=1) == np.arange(n_train)).all():
+        raise ValueError("each row of orders must be a permutation of range(n_train)")
+    return a
+
+
+def epoch_orders(n, epochs, seed=0, reshuffle=True):
+    """The order of the ``n`` training rows in each of ``epochs`` epochs.
+
+    ``rng = np.random.default_rng(seed)``; with ``reshuffle`` (as ``model.fit(shuffle=True)``)
+    one ``rng.permutation(n)`` per epoch, in order; without it one permutation for every epoch
+    ("shuffled once"). Row ``e`` of the result is epoch ``e``'s order. The model answer of
+    06b_optimizers_practice's exercise 2 (its exercise 3 feeds it to :func:`fit_iris` through ``orders``).
+
+    Returns
+    -------
+    ndarray of int (epochs, n)
+    """
+    n = _check.integer(n, "n", low=1, high=10_000_000)
+    epochs = _check.integer(epochs, "epochs", low=1, high=100_000)
+    rng = np.random.default_rng(_check.integer(seed, "seed", low=0))
+    if not _check.flag(reshuffle, "reshuffle"):
+        return np.tile(rng.permutation(n), (epochs, 1))
+    out = np.empty((epochs, n), dtype=np.int64)
+    for e in range(epochs):
+        out[e] = rng.permutation(n)
+    return out
 
 
 def _train_iris(label, opt, W, train, test, epochs, batch_size, rng, switch, stopper, monitor):
@@ -308,7 +351,11 @@ def _train_iris(label, opt, W, train, test, epochs, batch_size, rng, switch, sto
         for epoch in range(epochs):
             if switch is not None and epoch == switch[0]:
                 opt = switch[1]
-            batches = fixed if rng is None else _iris_batches(xa_all, Y_all, batch_size, rng.permutation(n_train))
+            if rng is None:
+                batches = fixed
+            else:  # a numpy Generator (shuffle=True) or an iterator over given orders
+                order = next(rng) if not isinstance(rng, np.random.Generator) else rng.permutation(n_train)
+                batches = _iris_batches(xa_all, Y_all, batch_size, order)
             total = 0.0
             for xa, xaT, Y, scale in batches:
                 lb, gW = _loss_grad(xa, xaT, Y, scale, W)

@@ -22,7 +22,7 @@ from ..experiments import ch06_practice as _x
 from ..nn import optimizers as _opt
 
 __all__ = ["KERAS_CASES", "KERAS_OPTION_CASES", "compare_with_keras", "ch06_vs_tensorflow", "keras_path", "COURSE_IRIS_RESULTS",
-           "iris_optimizers_course_tf"]
+           "iris_optimizers_course_tf", "iris_train_step", "iris_tf_epochs"]
 
 #: One run per class and option, as ``(label, class name, kwargs)``, for :func:`compare_with_keras`.
 KERAS_CASES = (
@@ -59,7 +59,7 @@ def compare_with_keras(steps=20, seed=0, cases=None):
     gradients; return ``[(label, max |w_ours − w_keras|, max |w|)]`` over all steps and variables.
 
     ``cases`` defaults to :data:`KERAS_CASES` (also :data:`KERAS_OPTION_CASES`). Imports TensorFlow.
-    Used in the 06 appendix (every case) and, through :func:`ch06_vs_tensorflow`, in 06a's one table.
+    Used in the 06d appendix (every case) and, through :func:`ch06_vs_tensorflow`, in 06a's one table.
     """
     from .. import import_tf
 
@@ -111,7 +111,8 @@ def keras_path(optimizer, grad, x0, steps):
     """A Keras optimizer's path: ``optimizer.apply_gradients`` on a float32 ``tf.Variable`` started
     at ``x0``, the gradient ``grad(*x)`` computed in numpy at each step; returns ``(steps + 1, d)``.
 
-    Used in 06a's Keras exercise (a custom optimizer against its numpy twin). Imports TensorFlow.
+    Used in 06a's Keras exercise (a custom optimizer against its numpy twin) and in
+    06c_optimizers_monitoring's Keras exercise (``make_optimizer``). Imports TensorFlow.
     """
     from .. import import_tf
 
@@ -155,7 +156,7 @@ def iris_optimizers_course_tf(names=("sgd", "sgdm", "adagrad", "rmsprop", "adam"
     ``tf.data.Dataset.from_tensor_slices(...).batch(32)``, a ``tf.GradientTape`` per batch,
     the hand-written update with ``assign_sub``, ``loss_all += loss.numpy()``, and a test pass
     after every epoch. Resets TensorFlow's global seed to 116 (as the course does).
-    Used in the 06 appendix (speed) and in tests (the numpy runs follow it).
+    Used in the 06d appendix (speed) and in tests (the numpy runs follow it).
 
     Returns
     -------
@@ -243,3 +244,46 @@ def _course_tf_run(tf, name, train_db, test_db, epochs, lr):
     total_time = time.time() - now_time
     return _x.IrisRun(_x.IRIS_NAMES[name], np.array(train_loss_results), np.array(test_acc), np.full(epochs, np.nan),
                       np.array(step_losses, dtype=np.float32), w1.numpy(), b1.numpy(), total_time)
+
+
+def iris_train_step(w1, b1, x, y, optimizer):
+    """One step of the course's iris model in TensorFlow with a Keras optimizer: the forward pass
+    (``softmax(x @ w1 + b1)``, MSE against ``one_hot(y, 3)``) under ``tf.GradientTape``, then
+    ``optimizer.apply_gradients`` on the ``tf.Variable`` s ``w1``, ``b1``; returns the batch loss.
+
+    The model answer of 06b_optimizers_practice's exercise 4 (:func:`iris_tf_epochs` runs it).
+    Imports TensorFlow.
+    """
+    from .. import import_tf
+
+    tf = import_tf()
+    with tf.GradientTape() as tape:
+        p = tf.nn.softmax(tf.matmul(x, w1) + b1)
+        loss = tf.reduce_mean(tf.square(tf.one_hot(y, depth=3) - p))
+    grads = tape.gradient(loss, [w1, b1])
+    optimizer.apply_gradients(zip(grads, [w1, b1]))
+    return loss
+
+
+def iris_tf_epochs(train_step, optimizer, epochs=2):
+    """Run ``train_step(w1, b1, x, y, optimizer) -> loss`` over the course's iris batches (120
+    training flowers, batches of 32 in order, the course's initial weights as float32
+    ``tf.Variable`` s) for ``epochs`` epochs; return ``[epoch losses..., w1.ravel()..., b1...]``
+    (one float64 vector, so a checker compares it with :func:`course_lib.experiments.ch06_practice.fit_iris`'s
+    twin in one go). Used in 06b_optimizers_practice's exercise 4. Imports TensorFlow.
+    """
+    from .. import import_tf
+
+    train_step = _check.function(train_step, "train_step")
+    epochs = _check.integer(epochs, "epochs", low=1, high=1000)
+    if not hasattr(optimizer, "apply_gradients"):
+        raise TypeError(f"optimizer must be a Keras optimizer, got {type(optimizer).__name__}")
+    tf = import_tf()
+    (x_train, y_train), _ = _data.iris()
+    w1_init, b1_init = _x.iris_initial_weights()
+    w1, b1 = tf.Variable(w1_init), tf.Variable(b1_init)
+    batches = [(tf.constant(x_train[s:s + 32], tf.float32), tf.constant(y_train[s:s + 32])) for s in range(0, 120, 32)]
+    losses = []
+    for _ in range(epochs):
+        losses.append(np.mean([float(train_step(w1, b1, x, y, optimizer)) for x, y in batches]))
+    return np.concatenate([losses, w1.numpy().ravel(), b1.numpy()]).astype(np.float64)
