@@ -1,4 +1,4 @@
-"""Chapter 06b's experiments and figures: the course's iris runs in numpy against TensorFlow and the course,
+"""Chapters 06b/06c's experiments and figures (06b_optimizers_practice, 06c_optimizers_monitoring): the course's iris runs in numpy against TensorFlow and the course,
 the sparse-feature race, the runs watched on validation data, the local-minima starts; the AUC metric."""
 
 import matplotlib
@@ -212,6 +212,43 @@ def test_class_sorted_order_and_its_effect():
     assert sorted_runs.final_acc < P.fit_iris("sgd", 200, order="by_class", shuffle=True).final_acc
     with pytest.raises(ValueError, match="order"):
         P.fit_iris("sgd", 1, order="random")
+
+
+def test_epoch_orders_are_fit_iris_shuffles_and_drive_it():
+    o = P.epoch_orders(120, 6, seed=3)
+    assert o.shape == (6, 120) and o.dtype.kind == "i"
+    assert (np.sort(o, axis=1) == np.arange(120)).all() and not (o[0] == o[1]).all()
+    np.testing.assert_array_equal(o, P.epoch_orders(120, 6, seed=3))
+    once = P.epoch_orders(120, 6, seed=3, reshuffle=False)
+    assert (once == once[0]).all()
+    np.testing.assert_array_equal(once[0], o[0])                    # the same first draw
+    np.testing.assert_array_equal(P.fit_iris("sgd", 6, shuffle=True, seed=3).loss, P.fit_iris("sgd", 6, orders=o).loss)
+    fixed = np.tile(np.arange(120), (4, 1))                         # the course's order, given explicitly
+    np.testing.assert_array_equal(P.fit_iris("adam", 4, orders=fixed).step_loss, P.fit_iris("adam", 4).step_loss)
+    sub = P.epoch_orders(32, 2, seed=0)
+    assert P.fit_iris("sgd", 2, n_train=32, orders=sub).info["batches_per_epoch"] == 1
+    with pytest.raises(ValueError, match="orders"):
+        P.fit_iris("sgd", 2, orders=P.epoch_orders(120, 3))
+    with pytest.raises(ValueError, match="permutation"):
+        P.fit_iris("sgd", 2, orders=np.zeros((2, 120), dtype=int))
+    with pytest.raises(TypeError, match="orders"):
+        P.fit_iris("sgd", 2, orders=np.zeros((2, 120)))
+    with pytest.raises(ValueError, match="n"):
+        P.epoch_orders(0, 2)
+    with pytest.raises(TypeError, match="reshuffle"):
+        P.epoch_orders(5, 2, reshuffle="yes")
+
+
+@pytest.mark.parametrize("make, twin", [(lambda: keras.optimizers.Adam(learning_rate=0.1), lambda: O.Adam(0.1)),
+                                        (lambda: keras.optimizers.SGD(0.1, momentum=0.9), lambda: O.SGD(0.1, momentum=0.9))])
+def test_iris_train_step_in_tensorflow_follows_fit_iris(make, twin):
+    got = REF.iris_tf_epochs(REF._iris_train_step, make(), 2)
+    r = P.fit_iris(twin(), 2)
+    np.testing.assert_allclose(got, np.concatenate([r.loss, r.w1.ravel(), r.b1]), rtol=1e-4, atol=1e-5)
+    with pytest.raises(TypeError, match="optimizer"):
+        REF.iris_tf_epochs(REF._iris_train_step, "adam", 1)
+    with pytest.raises(TypeError, match="train_step"):
+        REF.iris_tf_epochs("step", make(), 1)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -422,7 +422,7 @@ def step_optimizer(fn, learning_rate, kind="adam", **hyper):
     * ``kind="sgdm"``: ``fn(w, m, g, learning_rate=..., **hyper) -> (w, m)``;
     * ``kind="adam"``: ``fn(w, m, v, g, t, learning_rate=..., **hyper) -> (w, m, v)``, t = 1, 2, ...
 
-    So an exercise's answer can drive a later experiment (06a: your Adam in the race; 06b: your
+    So an exercise's answer can drive a later experiment (06a: your Adam in the race; 06c: your
     AdamW on the dots). ``fn`` gets copies: it cannot change the optimizer's state by mistake.
     """
     fn = _check.function(fn, "fn")
@@ -469,7 +469,7 @@ def tuned_race(dim=10, condition=100.0, steps=150, seed=0, n_lrs=17):
 
     Learning rates ``logspace(-4, 0, n_lrs)``; SGD's momentum in {0.5, 0.8, 0.9, 0.95}, Adam's
     β₁ in {0.5, 0.9} (β₂ = 0.999). For each optimizer: the final ``f`` per learning rate (best
-    over the other knob) and the curve of its best run. Used in 06b § How to choose.
+    over the other knob) and the curve of its best run. Used in 06c_optimizers_monitoring § 6 (how to choose).
 
     Returns
     -------
@@ -542,7 +542,7 @@ def tuned_race_surface(surface="saddle", steps=60, n_lrs=21, lr_range=(-4.0, 1.0
 
     A run is ranked by its **worst** ``f − f*`` over its last ``window`` steps (a run that
     bounces around the minimum does not win by landing close on one step); a run that diverges is
-    out. Used in the 06 appendix (does the no-free-lunch verdict turn around on the saddle?).
+    out. Used in the 06d appendix (does the no-free-lunch verdict turn around on the saddle?).
 
     Returns
     -------

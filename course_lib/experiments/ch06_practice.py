@@ -1,16 +1,18 @@
-"""Chapter 06b – optimizers in practice: what the practice lesson runs.
+"""Chapter 06 – optimizers in practice: what the two practice lessons run (06b_optimizers_practice:
+the course's comparison and tips 1–7; 06c_optimizers_monitoring: tips 8–11, weight decay, how to choose).
 
 * **The course's iris model** (PKU notes, class2 p32–p40: Dense 4→3, softmax, MSE on one-hot
   labels, batches of 32 in order): :func:`fit_iris` (one run, with the notes' tips as options:
   reshuffling, a class-sorted training set, early stopping, switching optimizer, a subset),
   :func:`iris_optimizers` (the course's five runs), :func:`iris_restarts` (random starts),
+  :func:`epoch_orders` (one order of the rows per epoch: tip 7's reshuffling, 06b's exercise 2),
   :func:`iris_forward_backward` (the loss and its gradient by hand). The training loop is a
   fast float32 kernel, tested equal to :func:`course_lib.train.fit`.
-* **Sparse features** (tip 3): :func:`sparse_problem`, :func:`sparse_race`.
-* **A run watched on validation data** (tips 1, 8, 9, 10 and weight decay): :func:`noisy_dots`,
+* **Sparse features** (06b tip 3): :func:`sparse_problem`, :func:`sparse_race`.
+* **A run watched on validation data** (06b tip 1; 06c tips 8, 9, 10 and weight decay): :func:`noisy_dots`,
   :func:`dots_run` (a 2 → 32 → 1 ReLU network with a binary cross-entropy, its loss, accuracy
   and AUC on both sets after every epoch; optional reduce-on-plateau, L2 penalty).
-* **Local minima** (tip 11): :func:`abs_fit_starts` (a two-unit ReLU network fitting |x| from
+* **Local minima** (06c tip 11): :func:`abs_fit_starts` (a two-unit ReLU network fitting |x| from
   many starts, and the convex problem of its output layer alone).
 
 The optimizers are :mod:`course_lib.nn.optimizers`; the callbacks :mod:`course_lib.nn.callbacks`.
@@ -254,7 +256,7 @@ def fit_iris(optimizer="sgd", epochs=500, *, lr=0.1, batch_size=32, shuffle=Fals
         then versicolor, then virginica; a stable sort of the course's order): tip 7's case.
     orders : array of int (epochs, n_train), optional
         The order of the training rows in each epoch (row ``e`` a permutation of ``range(n_train)``,
-        e.g. from :func:`epoch_orders`); replaces ``shuffle``'s own permutations. 06b's exercise 3.
+        e.g. from :func:`epoch_orders`); replaces ``shuffle``'s own permutations. 06b_optimizers_practice's exercise 3.
 
     Returns
     -------
@@ -329,7 +331,7 @@ def epoch_orders(n, epochs, seed=0, reshuffle=True):
 
 
 def _train_iris(label, opt, W, train, test, epochs, batch_size, rng, switch, stopper, monitor):
-    """The training loop of :func:`fit_iris` (a documented hot kernel: every iris run of 06b).
+    """The training loop of :func:`fit_iris` (a documented hot kernel: every iris run of 06b and 06d).
 
     Updates ``W`` in place through ``opt``; per epoch it records the mean batch loss and the
     weights, and feeds early stopping; the test metrics of every epoch come after the loop,
@@ -457,7 +459,8 @@ def iris_optimizers(names=("sgd", "sgdm", "adagrad", "rmsprop", "adam"), epochs=
     ``flush_to_zero`` (default True) makes the rules without ε treat subnormal numbers as 0,
     as TensorFlow's CPU kernels do: the course's RMSProp then ends in NaN as the course's did;
     with ``False`` (IEEE arithmetic, numpy's default) it survives. The other four runs do not
-    depend on it. Used in 06b § The course's comparison and in the 06 appendix.
+    depend on it. Used in 06b_optimizers_practice § 1 (the course's comparison, its TensorFlow twin)
+    and in the 06d appendix.
 
     Returns
     -------
@@ -479,7 +482,7 @@ def iris_restarts(optimizer="sgd", n_starts=8, epochs=100, *, lr=0.1, stddev=1.0
     """Several random initialisations of the iris model (``w, b ~ N(0, stddev²)``, truncated at 2σ).
 
     Returns the list of :class:`IrisRun`; the notes' tip is to keep the best (lowest loss).
-    Used in the 06 appendix (initial plateaus, not local minima).
+    Used in the 06d appendix (initial plateaus, not local minima).
     """
     n_starts = _check.integer(n_starts, "n_starts", low=1)
     epochs = _check.integer(epochs, "epochs", low=1)
@@ -588,7 +591,7 @@ def sparse_race(scales=(1.0, 0.3, 0.1), steps=500, batch_size=10, seed=SEED,
     with its best learning rate of :data:`SPARSE_LRS` (the lowest error on the rare features after
     ``steps``); the same mini-batches for all.
 
-    Used in 06b § Tip 3.
+    Used in 06b_optimizers_practice § 3 (tip 3) and the 06d appendix (another seed).
 
     Returns
     -------
@@ -727,7 +730,8 @@ def dots_run(optimizer="adam", epochs=200, *, lr=None, hidden=32, batch_size=20,
     n_train, flip : int, float
         :func:`noisy_dots`' split and label noise.
 
-    Used in 06b § Tips 1, 8, 9, 10 and § Weight decay. The loop is a documented hot kernel
+    Used in 06b_optimizers_practice § 2 (tip 1) and 06c_optimizers_monitoring § 1–3 (tips 8, 9, 10),
+    § 5 (weight decay) and its exercise 3. The loop is a documented hot kernel
     (:func:`_dots_epochs`), tested equal to :func:`course_lib.train.fit`. Several runs that share
     the data and the start train side by side with :func:`dots_runs` (the same numbers, faster).
     """
@@ -801,7 +805,7 @@ def dots_runs(runs, epochs=200, *, hidden=32, batch_size=20, seed=SEED, n_train=
 
 
 def _dots_epochs(p, opts, train_set, val_set, epochs, batch_size, lams, plateaus):
-    """The training loop of :func:`dots_runs` (a documented hot kernel: every dots run of 06b).
+    """The training loop of :func:`dots_runs` (a documented hot kernel: every dots run of 06b and 06c).
 
     Forward and backward by hand for ``z = relu(x W1 + b1) W2 + b2`` and the BCE on logits (the
     gradient ``(σ(z) − y)/n``), plus ``lam·W`` for the penalty, for K networks at once: their
@@ -880,7 +884,7 @@ def early_stopping_view(run, patience=20):
     on a recorded :class:`DotsRun` (no training: the rule applied to ``run.history["val_loss"]``).
 
     Returns ``{"run", "marks": {"stop": epoch, "restored": epoch}, "caption"}``. Used by the patience
-    slider of 06b § Tip 10.
+    slider of 06c_optimizers_monitoring § 3 (tip 10).
     """
     if not isinstance(run, DotsRun):
         raise TypeError(f"run must be a DotsRun (from dots_run), got {type(run).__name__}")
@@ -906,7 +910,7 @@ def abs_fit_starts(n_starts=20, hidden=2, steps=600, lr=0.1, momentum=0.9, seed=
 
     Two ReLU units can fit |x| exactly (relu(x) + relu(−x)); a start where a unit is dead or
     both units face the same way ends in a different, worse minimum that gradient descent
-    cannot leave. Used in 06b § Tip 11.
+    cannot leave. Used in 06c_optimizers_monitoring § 4 (tip 11).
 
     Returns
     -------

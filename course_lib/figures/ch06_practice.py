@@ -1,8 +1,9 @@
-"""Chapter 06b – optimizers in practice: the draw halves of the lesson's figures.
+"""Chapter 06 – optimizers in practice: the draw halves of the figures of 06b_optimizers_practice,
+06c_optimizers_monitoring and the 06d appendix.
 
 Each ``draw_*(data, axes)`` draws a result of :mod:`course_lib.experiments.ch06_practice` (or of
 ``tuned_race`` in :mod:`course_lib.experiments.ch06_optimizers`) on axes it is given. Every panel
-has a title the lesson names it by; all text is at least 9 pt.
+has a title the lessons name it by; all text is at least 9 pt.
 """
 
 from __future__ import annotations

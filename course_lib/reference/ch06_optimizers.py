@@ -22,7 +22,7 @@ from ..experiments import ch06_practice as _x
 from ..nn import optimizers as _opt
 
 __all__ = ["KERAS_CASES", "KERAS_OPTION_CASES", "compare_with_keras", "ch06_vs_tensorflow", "keras_path", "COURSE_IRIS_RESULTS",
-           "iris_optimizers_course_tf", "iris_train_step", "iris_tf_epochs"]
+           "iris_optimizers_course_tf", "iris_tf_epochs"]
 
 #: One run per class and option, as ``(label, class name, kwargs)``, for :func:`compare_with_keras`.
 KERAS_CASES = (
@@ -40,7 +40,7 @@ KERAS_CASES = (
 
 
 #: Keras' common options, one run each: decoupled weight decay (and AdamW), gradient clipping, the
-#: moving average of the weights. For :func:`compare_with_keras` (the 06 appendix).
+#: moving average of the weights. For :func:`compare_with_keras` (the 06d appendix).
 KERAS_OPTION_CASES = (
     ("AdamW (weight_decay 0.004)", "AdamW", {"learning_rate": 0.05}),
     ("AdamW weight_decay 0.2 amsgrad", "AdamW", {"learning_rate": 0.05, "weight_decay": 0.2, "amsgrad": True}),
@@ -246,12 +246,12 @@ def _course_tf_run(tf, name, train_db, test_db, epochs, lr):
                       np.array(step_losses, dtype=np.float32), w1.numpy(), b1.numpy(), total_time)
 
 
-def iris_train_step(w1, b1, x, y, optimizer):
+def _iris_train_step(w1, b1, x, y, optimizer):
     """One step of the course's iris model in TensorFlow with a Keras optimizer: the forward pass
     (``softmax(x @ w1 + b1)``, MSE against ``one_hot(y, 3)``) under ``tf.GradientTape``, then
     ``optimizer.apply_gradients`` on the ``tf.Variable`` s ``w1``, ``b1``; returns the batch loss.
 
-    The model answer of 06b_optimizers_practice's exercise 4 (:func:`iris_tf_epochs` runs it).
+    The model answer of 06b_optimizers_practice's exercise 4 (:func:`iris_tf_epochs` runs it; tests check it against the numpy run).
     Imports TensorFlow.
     """
     from .. import import_tf

@@ -21,6 +21,7 @@ def calls():
         "fit_iris": lambda: C("sgd", 2, lr=0.1, batch_size=32, shuffle=True, seed=0, weights=(w1, b1), n_train=100,
                               switch=(1, "adam"), patience=5, monitor="loss", min_delta=0.0, name="r",
                               order="by_class"),
+        "epoch_orders": lambda: C(120, 3, seed=0, reshuffle=True),
         "iris_optimizers": lambda: C(names=("sgd", "adam"), epochs=2, lr=0.1, flush_to_zero=True),
         "iris_restarts": lambda: C("sgd", n_starts=1, epochs=2, lr=0.1, stddev=1.0, seed=0),
         "iris_forward_backward": lambda: C(f["iris_x"], f["iris_y1h"], w1, b1),

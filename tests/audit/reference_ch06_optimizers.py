@@ -10,6 +10,12 @@ def _keras_sgd():
 
     return keras.optimizers.SGD(0.1)
 
+def _iris_step():
+    from course_lib.reference import ch06_optimizers as REF
+
+    return REF._iris_train_step
+
+
 MODULE = "reference.ch06_optimizers"
 
 
@@ -19,6 +25,7 @@ def calls():
         "ch06_vs_tensorflow": lambda: C(steps=2, seed=0),
         "iris_optimizers_course_tf": lambda: C(names=("sgd",), epochs=1, lr=0.1),
         "keras_path": lambda: C(_keras_sgd(), lambda a, b: np.array([2 * a, 2 * b]), (1.0, 1.0), 2),
+        "iris_tf_epochs": lambda: C(_iris_step(), _keras_sgd(), epochs=1),
     }
 
 
