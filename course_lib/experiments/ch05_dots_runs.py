@@ -277,7 +277,7 @@ def train_mlp(x, y, *, lam=0.0, kind: str = "l2", seed=SEED, hidden: int = 11, l
 
     Vectorised: ``lam`` and ``seed`` may be sequences (broadcast together), and all the
     ``K`` networks they describe train in the same numpy operations, about as fast as one.
-    Used in 05_fitting (every dots figure, through ``experiments.ch05_fitting``); several
+    Used in 05a_fitting and 05b_regularization (every dots figure, through ``experiments.ch05_fitting``); several
     such calls on one data set train as one loop with :func:`train_side_by_side`.
 
     Parameters
@@ -331,7 +331,8 @@ def train_side_by_side(x, y, groups, *, lr: float = 0.01, epochs: int = 400, bat
     penalty, learning rate and hidden size (a smaller network trains beside the others with extra
     units that start and stay dead). One loop over the batches instead of one per group: the
     chapter's grids (L2, L1, L1 proximal; a network of 2 units; two learning rates) train together.
-    Used in 05_fitting (``experiments.ch05_fitting.dots_grid``, the remedies) and its appendix.
+    Used in 05a_fitting (the remedies), 05b_regularization (``experiments.ch05_fitting.dots_grid``) and
+    05c_fitting_appendix.
 
     Returns
     -------
