@@ -1,4 +1,4 @@
-"""Chapter 05 – under-fitting, over-fitting and regularisation: what the chapter runs.
+"""Chapter 05 – under-fitting, over-fitting and regularisation: what its lessons run (05a_fitting, 05b_regularization).
 
 Pure numpy; every expensive result is cached (``course_lib._cache.lru_cache``) and returned
 read-only, so a slider only looks runs up and never retrains. The draw halves are in
