@@ -302,6 +302,77 @@ def test_early_stopping_epoch_matches_keras_on_the_chapters_runs(keras):
             assert early_stopping_epoch(runs.val_mse[k], patience) == (stopped, cb.best_epoch)
 
 
+def test_keras_stop_and_the_accuracy_callback_match_the_numpy_rule(keras):
+    """REF.keras_stop replays Keras' EarlyStopping like nn.callbacks does (val_loss, and val_accuracy with mode max)."""
+    from course_lib.nn.callbacks import EarlyStopping
+
+    runs = X.early_stopping_runs()
+    for patience in (0, 5, 20):
+        cb = keras.callbacks.EarlyStopping(monitor="val_loss", patience=patience)
+        assert REF.keras_stop(cb, runs.val_mse[2]) == early_stopping_epoch(runs.val_mse[2], patience)
+    acc = X.curves_view()["val_acc"]
+    for patience in (1, 20):
+        cb = REF.accuracy_early_stopping(patience)
+        assert cb.monitor == "val_accuracy" and cb.restore_best_weights
+        rule = EarlyStopping(patience, mode="max")
+        for v in acc:
+            if rule.update(v):
+                break
+        assert REF.keras_stop(cb, acc, "val_accuracy") == (rule.stopped_epoch, rule.best_epoch)
+    with pytest.raises(TypeError, match="callback"):
+        REF.keras_stop(object(), [0.1, 0.2])
+
+
+def test_keras_fit_with_early_stopping_matches_the_numpy_run(tf, keras):
+    """05a § 3: model.fit with EarlyStopping (float32) stops, restores and logs val_loss as the numpy run does."""
+    (xt, yt), (xv, yv) = data.noisy_dots()
+    seed, patience = course_lib.SEED + 7, 5
+    init = train.init_mlp(2, 32, seed=seed, init="normal", bias=0.01)
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(32, activation="relu"), keras.layers.Dense(1)])
+    model.set_weights([init[k] for k in ("W1", "b1", "W2", "b2")])
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.02), loss="mse")
+    tr = tf.data.Dataset.from_tensor_slices((xt, yt.reshape(-1, 1).astype(float))).batch(32)
+    va = tf.data.Dataset.from_tensor_slices((xv, yv.reshape(-1, 1).astype(float))).batch(260)
+    cb = keras.callbacks.EarlyStopping(monitor="val_loss", patience=patience, restore_best_weights=True)
+    h = model.fit(tr, validation_data=va, epochs=200, callbacks=[cb], shuffle=False, verbose=0)
+    runs = X.early_stopping_runs()
+    k = X.ES_SEEDS.index(seed)
+    assert (cb.stopped_epoch, cb.best_epoch) == early_stopping_epoch(runs.val_mse[k], patience)
+    v = np.array(h.history["val_loss"])
+    np.testing.assert_allclose(v, runs.val_mse[k, :len(v)], rtol=1e-4, atol=1e-5)
+    for a, key in zip(model.get_weights(), ("W1", "b1", "W2", "b2")):
+        np.testing.assert_allclose(a, runs.snapshots[key][k, cb.best_epoch], rtol=1e-4, atol=1e-5)
+
+
+def test_feature_matrix_and_early_stopping_scores():
+    x = np.array([[1.0, 2.0], [-3.0, 0.5]])
+    np.testing.assert_array_equal(X.feature_matrix(x), x)
+    np.testing.assert_allclose(X.feature_matrix(x, True, True, True),
+                               [[1, 2, 1, 4, 2], [-3, 0.5, 9, 0.25, -1.5]])
+    np.testing.assert_allclose(X.feature_matrix(x, x1x2=True)[:, 2], [2.0, -1.5])
+    with pytest.raises(ValueError, match="x"):
+        X.feature_matrix(np.ones((3, 3)))
+    d = X.early_stopping_view(20)
+    s = X.early_stopping_scores(d["seed"], d["best"])
+    assert (s["test_mse"], s["test_acc"]) == (d["test_mse"][0], d["test_acc"][0])
+    assert s["val_mse"] == d["val_best"]
+    with pytest.raises(ValueError, match="seed"):
+        X.early_stopping_scores(1, 0)
+    with pytest.raises(ValueError, match="epoch"):
+        X.early_stopping_scores(d["seed"], 1000)
+
+
+def test_remedy_networks_are_the_grid_runs():
+    """05a's two remedy networks, trained alone, equal 05b's grid run (λ = 0) and a 2-unit train_mlp run."""
+    x, y = data.dots()
+    small, big = X._remedy_networks(course_lib.SEED)
+    grid = X.dots_grid("l2")
+    i0 = X._grid_index(0.0, course_lib.SEED)
+    np.testing.assert_allclose(big.W1[0], grid.W1[i0], rtol=1e-12, atol=1e-12)
+    alone = K.train_mlp(x, y, hidden=2, seed=course_lib.SEED, curves=False)
+    np.testing.assert_allclose(small.W2[0], alone.W2[0], rtol=1e-12, atol=1e-12)
+
+
 def test_early_stopping_view_and_its_test_split():
     d = X.early_stopping_view(20)
     assert d["stopped"] is not None and d["epochs_run"] == d["stopped"] + 1 < d["epochs"] / 2
@@ -419,7 +490,8 @@ def test_l1_l2_view_and_geometry():
 
 def test_ch05_vs_tensorflow_rows_are_round_off():
     short = REF.ch05_vs_tensorflow()
-    assert all(r[1].startswith("<") or r[1] == "0" for r in short), short
+    assert all(r[1].startswith("<") for r in short), short
+    assert not any("EarlyStopping" in r[0] for r in short)  # 05a checks early stopping with model.fit
     full = REF.ch05_vs_tensorflow_full()
     assert all(r[3].startswith("<") or r[3] == "0" for r in full), full
     assert full[-1][1] == full[-1][2] and "EarlyStopping" in full[-1][0]

@@ -78,8 +78,9 @@ def _grads(batch, W1, w2, b2, pen):
     A documented hot kernel (called once per batch for every run of the chapter).
     ``W1`` (I+1, K*H) stacks every run's ``W1`` (first I rows) and ``b1`` (last row);
     ``w2`` (K, H); ``b2`` (K,); ``batch`` is a :class:`_Batch` (inputs with a column of ones,
-    targets (B, 1), buffers). ``pen`` maps ``"l2"`` / ``"l1"`` to each run's λ as a ``(1, K*H)`` row
-    and a ``(K, 1)`` column (λ = 0 for a run of the other kind), or holds neither.
+    targets (B, 1), buffers). ``pen`` maps ``"l2"`` / ``"l1"`` to ``(row, col, cs, rs)``: the runs' λ as a
+    ``(1, n*H)`` row and an ``(n, 1)`` column for the ``n`` runs of the slices ``cs`` (W1's columns) and ``rs``
+    (runs) that carry that penalty (:func:`_span`; λ = 0 for a run of the other kind inside them), or holds neither.
     The products with the inputs are single 2-D matrix products whatever K is; the output
     layer uses one stacked product over the K runs. Returns ``(gW1, gw2, gb2, diff)``, all
     buffers of ``batch``: valid until its next step.
@@ -97,12 +98,26 @@ def _grads(batch, W1, w2, b2, pen):
     gW1 = np.matmul(batch.xaT, dh, out=batch.gW1)  # weights and biases in one product
     w1 = W1[:-1]
     if "l2" in pen:
-        gW1[:-1] += pen["l2"][0] * w1
-        gw2 += pen["l2"][1] * w2
+        row, col, cs, rs = pen["l2"]
+        gW1[:-1, cs] += row * w1[:, cs]
+        gw2[rs] += col * w2[rs]
     if "l1" in pen:
-        gW1[:-1] += pen["l1"][0] * np.sign(w1)
-        gw2 += pen["l1"][1] * np.sign(w2)
+        row, col, cs, rs = pen["l1"]
+        gW1[:-1, cs] += row * np.sign(w1[:, cs])
+        gw2[rs] += col * np.sign(w2[rs])
     return gW1, gw2, gb2, diff
+
+
+def _span(lam, H):
+    """The runs (and their W1 columns) from the first to the last with ``lam != 0``, as two slices.
+
+    A penalty term with λ = 0 adds exactly nothing (``w + 0 * g`` is ``w`` for finite numbers), so the
+    penalty of one kind is computed only on the block of runs that has it: a grid that mixes L2, L1 and
+    proximal runs (05b's 68 networks) pays each penalty on its own runs only.
+    """
+    on = np.flatnonzero(lam)
+    a, b = (int(on[0]), int(on[-1]) + 1) if on.size else (0, 0)
+    return slice(a * H, b * H), slice(a, b)
 
 
 def _pack(W1, b1, W2, b2):
@@ -277,7 +292,7 @@ def train_mlp(x, y, *, lam=0.0, kind: str = "l2", seed=SEED, hidden: int = 11, l
 
     Vectorised: ``lam`` and ``seed`` may be sequences (broadcast together), and all the
     ``K`` networks they describe train in the same numpy operations, about as fast as one.
-    Used in 05_fitting (every dots figure, through ``experiments.ch05_fitting``); several
+    Used in 05a_fitting and 05b_regularization (every dots figure, through ``experiments.ch05_fitting``); several
     such calls on one data set train as one loop with :func:`train_side_by_side`.
 
     Parameters
@@ -331,7 +346,8 @@ def train_side_by_side(x, y, groups, *, lr: float = 0.01, epochs: int = 400, bat
     penalty, learning rate and hidden size (a smaller network trains beside the others with extra
     units that start and stay dead). One loop over the batches instead of one per group: the
     chapter's grids (L2, L1, L1 proximal; a network of 2 units; two learning rates) train together.
-    Used in 05_fitting (``experiments.ch05_fitting.dots_grid``, the remedies) and its appendix.
+    Used in 05a_fitting (the remedies), 05b_regularization (``experiments.ch05_fitting.dots_grid``) and
+    05c_fitting_appendix.
 
     Returns
     -------
@@ -398,11 +414,18 @@ def _train_loop(x, y, inits, per_run, kinds, epochs, batch_size, x_val, y_val, r
     W1, w2, b2 = _pack(*(np.stack([q[k] for q in inits]).astype(dtype) for k in _KEYS))
     col = {k: v.astype(dtype).reshape(K, 1) for k, v in per_run.items()}
     row = {k: np.repeat(v.astype(dtype), H)[None, :] for k, v in per_run.items()}
-    pen = {k: (row[k], col[k]) for k in ("l2", "l1") if k in kinds}
+    pen = {}
+    for k in ("l2", "l1"):
+        if k in kinds:
+            cs, rs = _span(per_run[k], H)
+            pen[k] = (row[k][:, cs], col[k][rs], cs, rs)
     lr_row, lr_k, lr_v = row["lr"], col["lr"], col["lr"][:, 0]
     if len(set(per_run["lr"])) == 1:  # one learning rate: a scalar, as the readable loop
         lr_row = lr_k = lr_v = dtype.type(per_run["lr"][0])
-    prox = (lr_row * row["prox"], lr_k * col["prox"]) if "prox" in kinds else None
+    prox = None
+    if "prox" in kinds:
+        pcs, prs = _span(per_run["prox"], H)
+        prox = ((lr_row * row["prox"])[:, pcs], (lr_k * col["prox"])[prs])
     lam_l1 = col["l1"][:, 0] + col["prox"][:, 0]  # the L1 penalty's λ, whichever step applies it
 
     n = x.shape[0]
@@ -437,8 +460,8 @@ def _train_loop(x, y, inits, per_run, kinds, epochs, batch_size, x_val, y_val, r
                 w2 -= lr_k * gw2
                 b2 -= lr_v * gb2
                 if prox is not None:  # the exact L1 prox (soft threshold; a threshold of 0 leaves w as it is)
-                    W1[:-1] = _soft_threshold(W1[:-1], prox[0])
-                    w2[:] = _soft_threshold(w2, prox[1])
+                    W1[:-1, pcs] = _soft_threshold(W1[:-1, pcs], prox[0])
+                    w2[prs] = _soft_threshold(w2[prs], prox[1])
             if curves:
                 train_mse[:, e] = train_set.mse(W1, w2, b2)
             if val_set is not None:

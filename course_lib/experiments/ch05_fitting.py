@@ -1,4 +1,4 @@
-"""Chapter 05 – under-fitting, over-fitting and regularisation: what the chapter runs.
+"""Chapter 05 – under-fitting, over-fitting and regularisation: what its lessons run (05a_fitting, 05b_regularization).
 
 Pure numpy; every expensive result is cached (``course_lib._cache.lru_cache``) and returned
 read-only, so a slider only looks runs up and never retrains. The draw halves are in
@@ -15,11 +15,12 @@ printed numbers in :mod:`course_lib.reference.ch05_fitting`.
   flipped labels, beside the true circle: :func:`flipped_labels_view`; choosing λ on validation data:
   :func:`noisy_validation_accuracy`, :func:`choose_lambda`, :func:`lambda_choice_view`.
 * Remedies for under- and over-fitting, each demonstrated with a run: :func:`remedies`; input
-  features switched on and off as in TensorFlow Playground: :func:`features_view`.
+  features switched on and off as in TensorFlow Playground: :func:`feature_matrix`, :func:`features_view`.
 * L1 against L2: :func:`weight_stats`, :func:`l1_l2_view`, :func:`constraint_geometry`.
 * Early stopping with Keras' rule (``nn.callbacks.early_stopping_epoch``), the validation set
   choosing the epoch and a test set reporting: :func:`early_stopping_runs`, :func:`early_stopping_view`,
-  :func:`early_stopping_summary`; training and validation curves: :func:`curves_view`.
+  :func:`early_stopping_summary`, :func:`early_stopping_scores`; training and validation curves:
+  :func:`curves_view`.
 """
 
 from __future__ import annotations
@@ -42,8 +43,9 @@ __all__ = [
     "noisy_validation_accuracy", "choose_lambda",
     "lambda_choice_view",
     # remedies, L1 vs L2, early stopping
-    "remedies", "FEATURES", "features_view", "weight_stats", "l1_l2_view", "constraint_geometry",
-    "ES_SEEDS", "early_stopping_runs", "early_stopping_view", "early_stopping_summary", "curves_view",
+    "remedies", "FEATURES", "feature_matrix", "features_view", "weight_stats", "l1_l2_view", "constraint_geometry",
+    "ES_SEEDS", "early_stopping_runs", "early_stopping_view", "early_stopping_summary", "early_stopping_scores",
+    "curves_view",
 ]
 
 
@@ -68,7 +70,7 @@ def poly_features(x, degree: int) -> np.ndarray:
 
     Legendre polynomials span the same functions as ``1, x, .., x**degree`` but stay well
     conditioned on ``[-1, 1]``, so a degree-14 fit is still numerically exact.
-    Used by :func:`ridge_fit` (05_fitting § 1 and § 2).
+    Used by :func:`ridge_fit` (05a_fitting § 1 and § 2).
     """
     degree = _check.integer(degree, "degree")
     x = _check.real_array(x, "x")
@@ -82,7 +84,7 @@ def ridge_fit(x, y, degree: int, lam: float = 0.0) -> np.ndarray:
 
     Solved in closed form: :math:`(\tfrac2n\Phi^\top\Phi + \lambda I)\,c = \tfrac2n\Phi^\top y`;
     with ``lam = 0`` the least-squares solution (minimum norm when under-determined).
-    Used in 05_fitting § 1, § 2 and the λ exercise.
+    Used in 05a_fitting § 1 and § 2.
     """
     x = _check.real_array(x, "x")
     y = _check.real_array(y, "y")
@@ -97,7 +99,7 @@ def ridge_fit(x, y, degree: int, lam: float = 0.0) -> np.ndarray:
 
 
 def poly_predict(coef, x) -> np.ndarray:
-    """Value of the Legendre series ``coef`` at ``x`` (05_fitting § 1, § 2 and the λ exercise)."""
+    """Value of the Legendre series ``coef`` at ``x`` (05a_fitting § 1 and § 2)."""
     return np.polynomial.legendre.legval(_check.real_array(x, "x"), _check.real_array(coef, "coef"))
 
 
@@ -107,7 +109,7 @@ def capacity_curve(noise: float = 0.2, n_train: int = 15, lam: float = 0.0, seed
     """Training and validation MSE of the polynomial fit for every degree ``0..max_degree``.
 
     Training points: :func:`course_lib.data.poly_data` stream 0; validation points: stream 1
-    (same noise). Used in 05_fitting § 1 (the table under the capacity slider).
+    (same noise). Used in 05a_fitting § 1 (the table under the capacity slider).
 
     Returns
     -------
@@ -130,7 +132,7 @@ def capacity_curve(noise: float = 0.2, n_train: int = 15, lam: float = 0.0, seed
 
 @lru_cache(maxsize=256)
 def poly_view(degree: int = 3, noise: float = 0.2, n_train: int = 15, lam: float = 0.0, seed: int = SEED):
-    """Everything the capacity figure draws for one slider position (05_fitting § 1).
+    """Everything the capacity figure draws for one slider position (05a_fitting § 1).
 
     Returns
     -------
@@ -167,7 +169,7 @@ GRID_SEEDS = (SEED, SEED + 1, SEED + 2, SEED + 3)
 def decision_grid(runs: MLPRuns, step: float = 0.1, lim: float = 3.0, epoch: int | None = None):
     """The course's prediction grid ``np.mgrid[-lim:lim:step, -lim:lim:step]`` and each run's output on it.
 
-    Used by every dots figure of 05_fitting.
+    Used by every dots figure of 05a_fitting and 05b_regularization.
 
     Returns
     -------
@@ -189,7 +191,7 @@ def dots_grid(kind: str = "l2", proximal: bool = False, lams: tuple = LAMBDAS, s
     """The course's experiment on the dots for every ``(lam, seed)`` pair, trained once and cached.
 
     Run ``i * len(seeds) + j`` has ``lams[i]`` and ``seeds[j]``. Course settings: 2 → 11 → 1,
-    lr 0.01, 400 epochs, batch 32. Used in 05_fitting § 2 (more parameters), § 4 and § 5.
+    lr 0.01, 400 epochs, batch 32. Used in 05b_regularization § 2 and § 3.
     The arguments are normalised before the cache, so ``dots_grid("l2")`` and
     ``dots_grid("l2", False, LAMBDAS)`` are one training, not two.
     """
@@ -214,16 +216,28 @@ _COURSE_GRIDS = (("l2", False, LAMBDAS, GRID_SEEDS), ("l1", False, L1_LAMBDAS, G
 
 @lru_cache(maxsize=1)
 def _course_runs():
-    """Every run of the course's experiment on the dots the chapter reads, trained side by side once.
+    """Every run of the course's experiment on the dots 05b_regularization reads, trained side by side once.
 
-    The three grids of :data:`_COURSE_GRIDS` and the 2-unit network of :func:`remedies` (seed ``SEED``)
-    share the data, the learning rate and the epochs: one vectorised loop over the batches trains all
-    69 networks (``train_side_by_side``), each as ``train_mlp`` would alone.
+    The three grids of :data:`_COURSE_GRIDS` share the data, the learning rate and the epochs: one
+    vectorised loop over the batches trains all 68 networks (``train_side_by_side``), each as
+    ``train_mlp`` would alone. (05a_fitting's remedies train only the two networks they show:
+    :func:`_remedy_networks`.)
     """
     x, y = dots()
-    groups = [_grid_group(*g) for g in _COURSE_GRIDS] + [{"hidden": 2, "seed": SEED}]
-    runs = train_side_by_side(x, y, groups, curves=False)
-    return dict(zip(_COURSE_GRIDS + ("2 units",), runs))
+    runs = train_side_by_side(x, y, [_grid_group(*g) for g in _COURSE_GRIDS], curves=False)
+    return dict(zip(_COURSE_GRIDS, runs))
+
+
+@lru_cache(maxsize=2)
+def _remedy_networks(seed):
+    """The remedy "more parameters" of 05a_fitting § 2: the course's network with 2 and with 11 hidden units.
+
+    Both without a penalty, from ``train.init_mlp(seed=seed)``, trained side by side (each as ``train_mlp``
+    would alone; the 11-unit one is the λ = 0 run of :func:`dots_grid` for that seed). Only these two are
+    trained here, so the lesson that shows the remedies does not pay for 05b's grids.
+    """
+    x, y = dots()
+    return train_side_by_side(x, y, [{"hidden": 2, "seed": seed}, {"seed": seed}], curves=False)
 
 
 @lru_cache(maxsize=8)
@@ -249,7 +263,7 @@ def grid_params(kind: str = "l2", lam: float = 0.03, seed: int = SEED, proximal:
     """The final parameters (W1, b1, W2, b2, as ``train.init_mlp`` names them) of one run of :func:`dots_grid`.
 
     ``lam`` from :data:`LAMBDAS` (L2) or :data:`L1_LAMBDAS` (L1), ``seed`` from :data:`GRID_SEEDS`; the run
-    started from ``train.init_mlp(2, 11, seed=seed, init="normal", bias=0.01)``. Used in 05_fitting
+    started from ``train.init_mlp(2, 11, seed=seed, init="normal", bias=0.01)``. Used in 05b_regularization
     (exercise 4: the numpy twins of the student's TensorFlow loop).
     """
     kind = _check.choice(kind, "kind", ("l2", "l1"))
@@ -260,7 +274,7 @@ def grid_params(kind: str = "l2", lam: float = 0.03, seed: int = SEED, proximal:
     return {key: getattr(runs, key)[k] for key in ("W1", "b1", "W2", "b2")}
 
 
-#: The noisy setting where L2 helps (05_fitting § 4 and the λ exercise), three changes from the course's:
+#: The noisy setting where L2 helps (05b_regularization § 2 and its λ exercise), three changes from the course's:
 #: fewer points (the first 150 of the dots, 20 % of their labels flipped), a wider network (32 hidden
 #: units) trained faster and longer (lr 0.02, 500 epochs). Validation: the other 150 dots, just as noisy;
 #: test: 2000 fresh points (``data.heldout_dots``), just as noisy.
@@ -277,7 +291,7 @@ def _test_set(flip):
 def noisy_grid(lams: tuple = LAMBDAS, seeds: tuple = GRID_SEEDS) -> MLPRuns:
     """The :data:`NOISY` setting for every ``(lam, seed)`` pair (run ``i * len(seeds) + j``), trained once.
 
-    Used in 05_fitting § 4 (the held-out slider) and the λ exercise.
+    Used in 05b_regularization § 2 (the held-out slider) and exercise 3.
     """
     lams = _check.numbers(lams, "lams", low=0.0)
     seeds = _check.integers(seeds, "seeds", min_len=1)
@@ -302,7 +316,7 @@ def heldout_curves():
 
     ``"course"``: the course's experiment (300 clean dots, 11 units), tested on fresh points labelled
     by the circle; ``"noisy"``: the :data:`NOISY` setting, tested on fresh points with labels just as
-    noisy as its training labels. Used in 05_fitting § 4.
+    noisy as its training labels. Used in 05b_regularization § 2.
     """
     out = {}
     for name in ("course", "noisy"):
@@ -316,7 +330,7 @@ def heldout_curves():
 
 @lru_cache(maxsize=16)
 def heldout_view(lam: float = 0.03, seed: int = SEED):
-    """Both settings at one λ: boundaries without and with L2, accuracies against λ (05_fitting § 4 slider).
+    """Both settings at one λ: boundaries without and with L2, accuracies against λ (05b_regularization § 2 slider).
 
     Returns
     -------
@@ -340,7 +354,7 @@ def heldout_view(lam: float = 0.03, seed: int = SEED):
 
 @lru_cache(maxsize=1)
 def flipped_labels_view():
-    """What the :data:`NOISY` networks do with the flipped labels, beside the true circle (05_fitting § 4).
+    """What the :data:`NOISY` networks do with the flipped labels, beside the true circle (05b_regularization § 2).
 
     The true circle (the rule the labels came from, before the flips) is the best boundary there is;
     its accuracy on the noisy labels is what a network that learnt the rule and ignored the flips gets.
@@ -381,7 +395,7 @@ def _decision_grid_cached(name):
 def noisy_validation_accuracy(seed: int = SEED):
     """``(LAMBDAS, validation accuracy of each λ's run)`` of one seed in the :data:`NOISY` setting.
 
-    The numbers the λ exercise chooses from (05_fitting, exercise 3).
+    The numbers the λ exercise chooses from (05b_regularization, exercise 3).
     """
     seed = _check.integer(seed, "seed")
     _, (xv, yv) = noisy_dots(NOISY["n_train"], NOISY["flip"])
@@ -394,7 +408,7 @@ def noisy_validation_accuracy(seed: int = SEED):
 def choose_lambda(lams, val_accuracy) -> float:
     """The λ with the highest validation accuracy; on a tie the largest such λ (the simpler model).
 
-    The reference of 05_fitting's exercise 3.
+    The reference of 05b_regularization's exercise 3.
     """
     lams = _check.numbers(lams, "lams", low=0.0)
     acc = _check.real_array(val_accuracy, "val_accuracy")
@@ -408,7 +422,7 @@ def choose_lambda(lams, val_accuracy) -> float:
 def lambda_choice_view(lam: float = 0.03, seed: int = SEED):
     """The :data:`NOISY` run of ``seed`` at ``lam`` beside λ = 0, with its validation and test accuracy.
 
-    What the λ exercise draws once a λ is chosen (05_fitting, exercise 3).
+    What the λ exercise draws once a λ is chosen (05b_regularization, exercise 3).
     """
     lam, seed = _check.non_negative(lam, "lam"), _check.integer(seed, "seed")
     i0, i1 = _grid_index(0.0, seed), _grid_index(lam, seed)
@@ -446,16 +460,14 @@ def _remedies_dots(seed):
             "after": "+ x1², x2²", "metric": "train accuracy", "train": tuple(acc), "val": None,
             "plot": {"kind": "dots", "x": x, "y": y, "xx": xx, "yy": yy,
                      "before": lin(g).reshape(xx.shape), "after": sq(g).reshape(xx.shape)}}]
-    small = _course_runs()["2 units"] if seed == SEED else train_mlp(x, y, hidden=2, seed=seed, curves=False)
-    runs = dots_grid("l2")
-    i0 = _grid_index(0.0, seed)
-    acc = (float(small.accuracy(x, y)[0]), float(runs.accuracy(x, y)[i0]))
+    small, big = _remedy_networks(seed)
+    acc = (float(small.accuracy(x, y)[0]), float(big.accuracy(x, y)[0]))
     _, _, p_small = decision_grid(small)
-    _, _, p_big = _decision_grid_cached("course")  # the grid § 4 draws too: computed once
+    _, _, p_big = decision_grid(big)
     out.append({"problem": "under-fitting", "remedy": "more parameters", "before": "2 hidden units",
                 "after": "11 hidden units", "metric": "train accuracy", "train": acc, "val": None,
                 "plot": {"kind": "dots", "x": x, "y": y, "xx": xx, "yy": yy,
-                         "before": p_small[0], "after": p_big[i0]}})
+                         "before": p_small[0], "after": p_big[0]}})
     return out
 
 
@@ -481,7 +493,7 @@ def remedies(seed: int = SEED):
 
     Under-fitting (training error high): more features, more parameters, less
     regularisation. Over-fitting (validation error far above training error): cleaning
-    the data, more data, regularisation, stronger regularisation. Used in 05_fitting § 2.
+    the data, more data, regularisation, stronger regularisation. Used in 05a_fitting § 2.
 
     Returns
     -------
@@ -519,13 +531,26 @@ def remedies(seed: int = SEED):
 FEATURES = {"x1²": lambda a: a[:, 0] ** 2, "x2²": lambda a: a[:, 1] ** 2, "x1·x2": lambda a: a[:, 0] * a[:, 1]}
 
 
+def feature_matrix(x, x1sq: bool = False, x2sq: bool = False, x1x2: bool = False) -> np.ndarray:
+    """The inputs ``(x1, x2)`` of each row with the chosen extra features appended, as TensorFlow Playground adds them.
+
+    Columns: ``x1, x2``, then ``x1²``, ``x2²``, ``x1·x2`` for each one switched on, in that order (no constant
+    column). The reference of 05a_fitting's exercise 2; :func:`features_view` fits a linear model on it.
+    """
+    x = _check.real_array(x, "x")
+    if x.ndim != 2 or x.shape[1] != 2:
+        raise ValueError(f"x must have shape (n, 2): one row (x1, x2) per point, got {x.shape}")
+    on = (_check.flag(x1sq, "x1sq"), _check.flag(x2sq, "x2sq"), _check.flag(x1x2, "x1x2"))
+    return np.column_stack([x] + [FEATURES[n](x) for n, o in zip(FEATURES, on) if o])
+
+
 @lru_cache(maxsize=8)
 def features_view(x1sq: bool = False, x2sq: bool = False, x1x2: bool = False):
     """A linear model on the dots with the input features switched on, as TensorFlow Playground shows them.
 
     The model has no hidden layer: ``out = c0 + c1 x1 + c2 x2 + (the chosen extra features)``, fitted
     by least squares (the course's MSE, solved in closed form), boundary at ``out = 0.5``.
-    Used in 05_fitting § 2 (the under-fitting remedy "增加输入特征项").
+    Used in 05a_fitting § 2 (the under-fitting remedy "增加输入特征项").
 
     Returns
     -------
@@ -533,11 +558,11 @@ def features_view(x1sq: bool = False, x2sq: bool = False, x1x2: bool = False):
         ``names`` (features used), ``coef`` (one per feature, the constant first), ``x``, ``y``,
         ``xx``, ``yy``, ``out`` (m, m) and ``accuracy`` (training accuracy).
     """
-    chosen = [name for name, on in zip(FEATURES, (_check.flag(x1sq, "x1sq"), _check.flag(x2sq, "x2sq"),
-                                                  _check.flag(x1x2, "x1x2"))) if on]
+    on = (_check.flag(x1sq, "x1sq"), _check.flag(x2sq, "x2sq"), _check.flag(x1x2, "x1x2"))
+    chosen = [name for name, o in zip(FEATURES, on) if o]
 
     def features(a):
-        return np.column_stack([np.ones(len(a)), a] + [FEATURES[n](a) for n in chosen])
+        return np.column_stack([np.ones(len(a)), feature_matrix(a, *on)])
 
     x, y = dots()
     coef = np.linalg.lstsq(features(x), y.astype(float), rcond=None)[0]
@@ -558,7 +583,7 @@ def features_view(x1sq: bool = False, x2sq: bool = False, x1x2: bool = False):
 def weight_stats(w, tol: float = 1e-3) -> dict:
     """How sparse a set of weights is: ``total``, ``exact`` zeros and ``near`` zeros (``|w| < tol``).
 
-    Used in 05_fitting § 5.
+    Used in 05b_regularization § 3.
     """
     a = _check.real_array(w, "w").ravel()
     tol = _check.positive(tol, "tol")
@@ -570,7 +595,7 @@ def l1_l2_view(lam: float = 0.03, tol: float = 1e-3):
     """The same network trained with L2, L1 (sub-gradient, as TensorFlow) and L1 (proximal step).
 
     Uses the runs of :func:`dots_grid` for every seed of ``GRID_SEEDS`` at ``lam`` (one of
-    ``L1_LAMBDAS``). Used in 05_fitting § 5 (the L1/L2 slider).
+    ``L1_LAMBDAS``). Used in 05b_regularization § 3 (the L1/L2 slider).
 
     Returns
     -------
@@ -601,7 +626,7 @@ def constraint_geometry(budget: float = 1.0, center: tuple = (1.5, 1.0), n: int 
     :math:`|w_1| + |w_2| \le t` (a diamond) or :math:`w_1^2 + w_2^2 \le t^2` (a circle).
     When ``c`` lies outside the ball, the optimum is where the smallest loss contour
     touches the ball: usually a corner of the diamond (one weight exactly 0) but a
-    generic point of the circle (both weights non-zero). Used in 05_fitting § 5 (the budget slider).
+    generic point of the circle (both weights non-zero). Used in 05b_regularization § 3 (the budget slider).
 
     Returns
     -------
@@ -649,7 +674,8 @@ ES_SEEDS = tuple(range(SEED, SEED + 8))
 @lru_cache(maxsize=2)
 def early_stopping_runs(epochs: int = 1000) -> MLPRuns:
     """A wide network (2 → 32 → 1, lr 0.02, batch 32) trained long on 40 noisy dots, once per seed
-    of ``ES_SEEDS``; the parameters after every epoch are kept. Used in 05_fitting § 6."""
+    of ``ES_SEEDS``; the parameters after every epoch are kept. Used in 05a_fitting § 3
+    (the slider, the table, the Keras twin, the curves, exercises 3 and 4) and 05c_fitting_appendix § 5."""
     epochs = _check.integer(epochs, "epochs", low=1)
     (xt, yt), (xv, yv) = noisy_dots()
     return train_mlp(xt, yt, x_val=xv, y_val=yv, hidden=32, lr=0.02, epochs=epochs, seed=ES_SEEDS, record=True)
@@ -669,7 +695,7 @@ def _test_scores(runs, k, epoch, x, y):
 
 @lru_cache(maxsize=512)
 def early_stopping_view(patience: int = 20, seed: int = SEED + 1):
-    """What the early-stopping figure draws for one ``patience`` and one run (05_fitting § 6).
+    """What the early-stopping figure draws for one ``patience`` and one run (05a_fitting § 3).
 
     The validation set (the other 260 dots, labels as noisy as the training ones) chooses the epoch,
     as ``keras.callbacks.EarlyStopping(monitor="val_loss", restore_best_weights=True)`` does; the
@@ -712,7 +738,7 @@ def early_stopping_view(patience: int = 20, seed: int = SEED + 1):
 def early_stopping_summary(patience: int = 20):
     """Over every seed of ``ES_SEEDS``: does stopping early beat training to the end on the test set?
 
-    Used in 05_fitting § 6 (the box under the early-stopping table).
+    Used in 05a_fitting § 3 (the box under the early-stopping table).
 
     Returns
     -------
@@ -729,9 +755,26 @@ def early_stopping_summary(patience: int = 20):
             "mse_better": int(np.sum(mse[:, 0] < mse[:, 1])), "acc_better": int(np.sum(acc[:, 0] > acc[:, 1]))}
 
 
+def early_stopping_scores(seed: int, epoch: int) -> dict:
+    """The early-stopping run of ``seed`` with the weights of ``epoch``: its validation MSE, test MSE and accuracy.
+
+    What restoring the weights of ``epoch`` would report; used in 05a_fitting's exercises 3 and 4 (the epoch
+    the student's rule or callback restores, judged on the test set).
+    """
+    seed = _check.integer(seed, "seed")
+    if seed not in ES_SEEDS:
+        raise ValueError(f"seed must be one of the precomputed seeds {ES_SEEDS}, got {seed!r}")
+    runs = early_stopping_runs()
+    epoch = _check.integer(epoch, "epoch", low=0, high=runs.loss.shape[1] - 1)
+    k = ES_SEEDS.index(seed)
+    mse, acc = _test_scores(runs, k, epoch, *_test_set(0.2))
+    return {"seed": seed, "epoch": epoch, "val_mse": float(runs.val_mse[k, epoch]), "test_mse": mse, "test_acc": acc}
+
+
 @lru_cache(maxsize=8)
 def curves_view(seed: int = SEED + 1, patience: int = 20):
-    """Training and validation curves of one early-stopping run, read the CS231n way (05_fitting § 6).
+    """Training and validation curves of one early-stopping run, read the CS231n way (05a_fitting § 3
+    and its exercise 4).
 
     Per epoch: MSE and accuracy on the training set (40 noisy dots) and on the validation set (260),
     from the kept snapshots; with ``best`` (the epoch early stopping restores) and the gaps

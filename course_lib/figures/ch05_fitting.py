@@ -3,6 +3,10 @@
 Each ``draw_*(data, ax)`` draws a ``compute`` result of ``course_lib.experiments.ch05_fitting`` on
 axes it is given, so the same code serves a static figure and a :class:`course_lib.widgets.LivePlot`.
 Text is at least 9 pt (a projector) and the axes stay put while a slider moves.
+
+Used in 05a_fitting (:func:`draw_capacity`, :func:`draw_remedies`, :func:`draw_features`,
+:func:`draw_early_stopping`, :func:`draw_curves`), 05b_regularization (:func:`draw_heldout`, :func:`draw_l1_l2`,
+:func:`draw_constraints`, :func:`draw_lambda_choice`) and 05c_fitting_appendix (:func:`draw_seed_spread`).
 """
 
 from __future__ import annotations

@@ -2,9 +2,12 @@
 
 * :func:`tf_course_loop` – the course's TensorFlow training loop (class2 ``p29_regularizationcontain.py``),
   line for line, to check the numpy trainer (:mod:`course_lib.experiments.ch05_dots_runs`) against it.
-* :func:`course_l1_step`, :func:`tf_step_loop` – exercise 4 of 05_fitting: one step of that loop with an L1
+* :func:`course_l1_step`, :func:`tf_step_loop` – exercise 4 of 05b_regularization: one step of that loop with an L1
   penalty and a Keras optimizer (the answer), and the course's batches run through any such step.
-* :func:`ch05_vs_tensorflow` – the rows of the chapter's "checked against TensorFlow" table.
+* :func:`keras_stop`, :func:`accuracy_early_stopping` – Keras' ``EarlyStopping`` replayed on a curve, and the
+  answer of 05a_fitting's exercise 4 (a callback that watches the validation accuracy).
+* :func:`ch05_vs_tensorflow` – the rows of 05b_regularization's "checked against TensorFlow" table;
+  :func:`ch05_vs_tensorflow_full` – every number behind it, and the early-stopping rule (05c_fitting_appendix).
 * :data:`COURSE_NUMBERS`, :func:`course_loss_table`, :func:`seed_spread`, :func:`course_spread_rows` –
   what the course printed, beside what we measure.
 
@@ -29,8 +32,8 @@ from ..train import init_mlp, mlp_loss_and_grads
 from . import replay_callback
 
 __all__ = ["COURSE_NUMBERS", "course_regularization", "tf_course_loop", "course_l1_step", "tf_step_loop",
-           "ch05_vs_tensorflow", "ch05_vs_tensorflow_full", "course_loss_table", "seed_spread", "spread_view",
-           "course_spread_rows"]
+           "keras_stop", "accuracy_early_stopping", "ch05_vs_tensorflow", "ch05_vs_tensorflow_full",
+           "course_loss_table", "seed_spread", "spread_view", "course_spread_rows"]
 
 #: What the course printed (class2 p29): epoch -> loss of the epoch's last batch.
 COURSE_NUMBERS = {
@@ -45,7 +48,7 @@ def course_regularization(w1, w2, kind: str = "l2"):
     """The notes' ``loss_regularization`` in TensorFlow: a list of one term per weight matrix, then ``tf.reduce_sum``.
 
     ``kind="l2"``: ``tf.nn.l2_loss(w)`` (the notes' code); ``kind="l1"``: ``tf.reduce_sum(tf.abs(w))``
-    (the penalty of 05_fitting's exercise 4, which switches the loop to L1: :func:`course_l1_step`).
+    (the penalty of 05b_regularization's exercise 4, which switches the loop to L1: :func:`course_l1_step`).
     """
     from .. import import_tf
 
@@ -69,7 +72,7 @@ def tf_course_loop(x, y, init: dict, *, lam: float = 0.0, kind: str = "l2", lr: 
     ``compiled=True`` runs the whole loop as one ``tf.function`` graph (the same steps, fast
     enough for the course's 400 epochs; ``loss`` then holds the last epoch only, and ``seconds``
     the time spent tracing the graph, in its first call and per step after it: the appendix's speed table).
-    Used in 05_fitting_appendix (the step-for-step and speed checks) and tests/test_ch05_fitting.py.
+    Used in 05c_fitting_appendix (the step-for-step and speed checks) and tests/test_ch05_fitting.py.
 
     Returns
     -------
@@ -172,7 +175,7 @@ def _tensor_or_array(tf, v, name, ndim):
 def course_l1_step(x_train, y_train, w1, b1, w2, b2, optimizer, lam):
     """One step of the course's loop with an L1 penalty, a Keras optimizer applying the gradients.
 
-    The answer of 05_fitting's exercise 4: a ``GradientTape`` around the course's forward pass
+    The answer of 05b_regularization's exercise 4: a ``GradientTape`` around the course's forward pass
     ``relu(x_train @ w1 + b1) @ w2 + b2`` and ``loss = mean((y_train - y_out)**2) + lam * (Σ|w1| + Σ|w2|)``
     (the notes' list of terms and ``tf.reduce_sum``, :func:`course_regularization` with ``kind="l1"``),
     then ``optimizer.apply_gradients``. ``w1, b1, w2, b2`` are ``tf.Variable`` s, changed in place.
@@ -215,10 +218,10 @@ def tf_step_loop(step, x, y, init: dict, *, lam: float = 0.03, lr: float = 0.01,
     """The course's loop (batches of ``batch_size`` in data order, ``epochs`` passes) around a step function.
 
     ``step(x_train, y_train, w1, b1, w2, b2, optimizer, lam)`` is :func:`course_l1_step` or a student's
-    answer to 05_fitting's exercise 4; the variables start from ``init`` (float64, keys W1, b1, W2, b2
+    answer to 05b_regularization's exercise 4; the variables start from ``init`` (float64, keys W1, b1, W2, b2
     as ``train.init_mlp`` returns them), the optimizer is ``keras.optimizers.SGD(learning_rate=lr)``.
     Eager by default (a ``tf.data`` loop, as the course); ``compiled=True`` runs every epoch in one
-    ``tf.function`` graph (the same steps, fast enough for 400 epochs). Used in 05_fitting (exercise 4)
+    ``tf.function`` graph (the same steps, fast enough for 400 epochs). Used in 05b_regularization (exercise 4)
     and tests/test_ch05_fitting.py.
 
     Returns
@@ -258,12 +261,47 @@ def tf_step_loop(step, x, y, init: dict, *, lam: float = 0.03, lr: float = 0.01,
     return {"loss": float(loss), "W1": w1.numpy(), "b1": b1.numpy(), "W2": w2.numpy(), "b2": b2.numpy()}
 
 
+def keras_stop(callback, values, monitor: str = "val_loss"):
+    """Where a Keras ``EarlyStopping`` callback stops on ``values`` (one per epoch), replayed without training.
+
+    Returns ``(stopped_epoch or None, best_epoch)``, as :func:`course_lib.nn.callbacks.early_stopping_epoch`
+    does (``replay_callback`` feeds the values as ``fit`` would). Used in 05a_fitting's exercise 4 (the
+    student's callback on validation accuracy) and the appendix table.
+    """
+    from .. import import_tf
+
+    import_tf()
+    import keras
+
+    if not isinstance(callback, keras.callbacks.EarlyStopping):
+        raise TypeError(f"callback must be a keras.callbacks.EarlyStopping, got {type(callback).__name__}")
+    monitor = _check.choice(monitor, "monitor", ("val_loss", "val_accuracy", "loss", "accuracy"))
+    v = _check.real_array(values, "values")
+    if v.ndim != 1 or v.size == 0:
+        raise ValueError(f"values must be a non-empty 1-D sequence of numbers, got shape {v.shape}")
+    _, stopped = replay_callback(callback, v, monitor=monitor)
+    return stopped, int(callback.best_epoch)
+
+
+def accuracy_early_stopping(patience: int = 20):
+    """The answer of 05a_fitting's exercise 4: ``EarlyStopping`` that watches the validation *accuracy*.
+
+    ``monitor="val_accuracy"``, ``mode="max"`` (higher is better), ``restore_best_weights=True``.
+    """
+    patience = _check.integer(patience, "patience")
+    from .. import import_tf
+
+    import_tf()
+    import keras
+
+    return keras.callbacks.EarlyStopping(monitor="val_accuracy", mode="max", patience=patience,
+                                         restore_best_weights=True)
+
+
 def _keras_early_stopping(val_loss, patience):
     import keras
 
-    cb = keras.callbacks.EarlyStopping(monitor="val_loss", patience=patience)
-    _, stopped = replay_callback(cb, val_loss, monitor="val_loss")
-    return stopped, cb.best_epoch
+    return keras_stop(keras.callbacks.EarlyStopping(monitor="val_loss", patience=patience), val_loss)
 
 
 def _batch_rows(tf, seed):
@@ -285,15 +323,17 @@ def _batch_rows(tf, seed):
     return p, rows, gdiff
 
 
-def ch05_vs_tensorflow(seed: int = SEED, patience: int = 20):
-    """The chapter's one "checked against TensorFlow" table: ``(what, max |difference| as text)`` rows.
+def ch05_vs_tensorflow(seed: int = SEED):
+    """The regularisation lesson's one "checked against TensorFlow" table: ``(what, max |difference| as text)`` rows.
 
     The penalties against ``tf.nn.l2_loss`` and Keras' regularisers, one batch's loss and gradients
-    against ``tf.GradientTape``, three epochs of our trainer against the course's TF loop, our
-    early-stopping rule against ``keras.callbacks.EarlyStopping``. Used in 05_fitting § 7; every
-    number behind it is in :func:`ch05_vs_tensorflow_full` (the appendix).
+    against ``tf.GradientTape``. Used in 05b_regularization § 4, which adds the rows its § 1 already
+    measured (three epochs of the numpy loop against the course's ``GradientTape`` loop and against
+    ``model.fit``); every number behind it is in :func:`ch05_vs_tensorflow_full` (the appendix).
+    The early-stopping rule is checked against ``keras.callbacks.EarlyStopping`` in 05a_fitting § 3
+    (a ``model.fit`` beside its numpy twin) and in the appendix.
     """
-    seed, patience = _check.integer(seed, "seed"), _check.integer(patience, "patience")
+    seed = _check.integer(seed, "seed")
     from .. import import_tf
 
     tf = import_tf()
@@ -304,27 +344,18 @@ def ch05_vs_tensorflow(seed: int = SEED, patience: int = 20):
     l2 = max(abs(float(l2_loss(w)) - float(tf.nn.l2_loss(w))) for w in (w1, w2))
     keras_l2 = abs(penalty([w1, w2], 0.03, "l2") - float(sum(keras.regularizers.L2(0.015)(w) for w in (w1, w2))))
     keras_l1 = abs(penalty([w1, w2], 0.03, "l1") - float(sum(keras.regularizers.L1(0.03)(w) for w in (w1, w2))))
-    p, batch_rows, gdiff = _batch_rows(tf, seed)
-    x, y = dots()
-    ref = tf_course_loop(x, y, p, lam=0.03, epochs=3)
-    ours = train_mlp(x, y, init=p, lam=0.03, epochs=3)
-    wdiff = max(float(np.abs(getattr(ours, k)[0] - ref[k]).max()) for k in _KEYS)
-    val = _X.early_stopping_runs().val_mse[_X.ES_SEEDS.index(SEED + 1)]
-    stops = early_stopping_epoch(val, patience)[0], _keras_early_stopping(val, patience)[0]
-    stop = "0" if stops[0] == stops[1] else f"{stops[0]} vs {stops[1]}"
+    _, batch_rows, gdiff = _batch_rows(tf, seed)
     return [("l2_loss(w) vs tf.nn.l2_loss(w)", diff_text(l2)),
             ("0.03 * sum(l2_loss(w)) vs keras.regularizers.L2(0.015)", diff_text(keras_l2, 1e-6)),
             ("0.03 * sum(|w|) vs keras.regularizers.L1(0.03)", diff_text(keras_l1, 1e-6)),
             ("one batch: loss and gradients vs tf.GradientTape",
-             diff_text(max(gdiff, abs(batch_rows[0][1] - batch_rows[0][2])))),
-            ("3 epochs (30 SGD steps): weights vs the course's TF loop", diff_text(wdiff)),
-            (f"early stopping (patience {patience}): stopped epoch vs keras EarlyStopping", stop)]
+             diff_text(max(gdiff, abs(batch_rows[0][1] - batch_rows[0][2]))))]
 
 
 def ch05_vs_tensorflow_full(seed: int = SEED, patience: int = 20):
     """Our numbers next to TensorFlow's / Keras' for everything chapter 05 computes by hand.
 
-    Used in 05_fitting_appendix (the long table behind the lesson's :func:`ch05_vs_tensorflow`).
+    Used in 05c_fitting_appendix § 2 (the long table behind the lesson's :func:`ch05_vs_tensorflow`).
 
     Returns
     -------
@@ -380,7 +411,7 @@ def course_loss_table(seed: int = SEED, lam: float = 0.03, every: int = 20):
 
     Our losses are the last-batch losses the course prints (penalty included); the
     course's columns hold its reported numbers where it reported one, else ``None``.
-    Used in 05_fitting § 4.
+    Used in 05b_regularization § 2 and 05c_fitting_appendix § 1.
     """
     every = _check.integer(every, "every", low=1)
     runs = _X.dots_grid("l2")
@@ -419,7 +450,7 @@ def seed_spread(n_seeds: int = 20, lam: float = 0.03, lr: float = 0.01):
     """The course's printed losses (epochs 0 and 380) over ``n_seeds`` initialisations (seeds 0..n-1).
 
     The course's weights were unseeded, so its numbers are one draw among many: this shows
-    how far they move. Used in 05_fitting_appendix § 1.
+    how far they move. Used in 05c_fitting_appendix § 1.
 
     Returns
     -------
@@ -437,7 +468,7 @@ def seed_spread(n_seeds: int = 20, lam: float = 0.03, lr: float = 0.01):
 
 def spread_view(seed: int = 0, lr: float = 0.01, n_seeds: int = 20):
     """The last-batch loss curves of all ``n_seeds`` initialisations, one of them picked, beside the course's
-    two printed numbers (05_fitting_appendix § 1, the seed slider).
+    two printed numbers (05c_fitting_appendix § 1, the seed slider).
 
     Returns
     -------
@@ -458,7 +489,7 @@ def course_spread_rows(n_seeds: int = 20, lrs: tuple = (0.01, 0.005)):
 
     One row per learning rate and run (no L2 / L2): ``(lr, run, epoch-0 range, course epoch 0,
     epoch-380 range, course epoch 380, how many seeds end at or above the course's value)``.
-    Used in 05_fitting § 4.
+    The table of 05c_fitting_appendix § 1, as rows.
     """
     n_seeds = _check.integer(n_seeds, "n_seeds", low=1)
     lrs = _check.numbers(lrs, "lrs", low=0.0, low_open=True)

@@ -31,6 +31,8 @@ def calls():
         "choose_lambda": lambda: C((0.0, 0.1), np.array([0.5, 0.6])),
         "lambda_choice_view": lambda: C(lam=0.03, seed=42),
         "features_view": lambda: C(x1sq=True, x2sq=False, x1x2=True),
+        "feature_matrix": lambda: C(xd[:5], x1sq=True, x2sq=False, x1x2=True),
+        "early_stopping_scores": lambda: C(43, 102),
         "early_stopping_summary": lambda: C(patience=20),
         "curves_view": lambda: C(seed=43, patience=20),
         "remedies": lambda: C(seed=42),
