@@ -213,6 +213,8 @@ def write_report(res):
                          f"{'yes' if run_all <= RUN_ALL_TARGET_S else '**no**'} | {r['kernel_s']:.2f} | "
                          f"{r['total_s']:.2f} | {r.get('peak_rss_mb', float('nan')):.0f} |")
         lines += ["", "![Run All](run_all.png)", ""]
+    if "run_all_rerun" in res:
+        lines += _rerun_section(res["run_all_rerun"], res.get("run_all", []))
     if "sliders" in res:
         met = sum(r["median_ms"] <= 50 and r["p95_ms"] <= 100 for r in res["sliders"])
         lines += ["## Slider latency (value change → redrawn PNG, in the kernel)", "",
@@ -283,6 +285,36 @@ def write_report(res):
                 lines.append(f"| {r['experiment']} | – | – | – | – | {r.get('note', '')} |")
         lines.append("")
     (HERE / "RESULTS.md").write_text("\n".join(lines))
+
+
+def _rerun_section(rerun, reference):
+    """A later Run All of every notebook on a slower machine, beside the reference table.
+
+    Notebooks present in both give the slow-down ratio of this run; a notebook new since the
+    reference (a split lesson) gets an estimate at the reference's speed: its time divided by the
+    median ratio (and by the largest and smallest ratio, for the range). ``rerun["changed"]`` lists
+    notebooks that kept their name but not their content.
+    """
+    changed = set(rerun.get("changed", ()))  # same name, other content (a lesson that was split): treated as new
+    ref = {r["notebook"]: r.get("run_all_s", r["setup_s"] + r["cells_s"]) for r in reference
+           if r["notebook"] not in changed}
+    now = {r["notebook"]: r.get("run_all_s", r["setup_s"] + r["cells_s"]) for r in rerun["rows"]}
+    ratios = sorted(now[n] / ref[n] for n in now if n in ref)
+    if not ratios:
+        return []
+    med = statistics.median(ratios)
+    lines = [f"## Run All again, {rerun['date']} (machine slowed)", "", rerun["note"], "",
+             f"Notebooks in both runs: this run / the table above = {ratios[0]:.2f}–{ratios[-1]:.2f} "
+             f"(median {med:.2f}). For a notebook that is new or changed since the table above: its time here divided by "
+             f"the median ratio (in brackets: by the largest and the smallest).", "",
+             "| notebook | Run All s, this run | Run All s, table above | ratio | at the table's speed s |",
+             "|---|---|---|---|---|"]
+    for n, t in now.items():
+        if n in ref:
+            lines.append(f"| {n} | {t:.2f} | {ref[n]:.2f} | {t / ref[n]:.2f} | {ref[n]:.2f} (measured) |")
+        else:
+            lines.append(f"| {n} | {t:.2f} | – | – | **≈ {t / med:.1f}** ({t / ratios[-1]:.1f}–{t / ratios[0]:.1f}) |")
+    return lines + [""]
 
 
 def plot_run_all(rows):
