@@ -289,10 +289,9 @@ def fit_iris(optimizer="sgd", epochs=500, *, lr=0.1, batch_size=32, shuffle=Fals
     test = (_augment(x_te), eye[y_te], y_te)
     if orders is not None:
         orders = _orders(orders, epochs, n_train)
-        rng = iter(orders)
-    else:
-        rng = np.random.default_rng(seed) if shuffle else None
-    return _train_iris(label, opt, W, train, test, epochs, batch_size, rng, switch, stopper, monitor)
+    elif shuffle:  # the same permutations as drawing one per epoch from default_rng(seed)
+        orders = epoch_orders(n_train, epochs, seed)
+    return _train_iris(label, opt, W, train, test, epochs, batch_size, orders, switch, stopper, monitor)
 
 
 def _orders(orders, epochs, n_train):
@@ -330,7 +329,7 @@ def epoch_orders(n, epochs, seed=0, reshuffle=True):
     return out
 
 
-def _train_iris(label, opt, W, train, test, epochs, batch_size, rng, switch, stopper, monitor):
+def _train_iris(label, opt, W, train, test, epochs, batch_size, orders, switch, stopper, monitor):
     """The training loop of :func:`fit_iris` (a documented hot kernel: every iris run of 06b and 06d).
 
     Updates ``W`` in place through ``opt``; per epoch it records the mean batch loss and the
@@ -353,11 +352,7 @@ def _train_iris(label, opt, W, train, test, epochs, batch_size, rng, switch, sto
         for epoch in range(epochs):
             if switch is not None and epoch == switch[0]:
                 opt = switch[1]
-            if rng is None:
-                batches = fixed
-            else:  # a numpy Generator (shuffle=True) or an iterator over given orders
-                order = next(rng) if not isinstance(rng, np.random.Generator) else rng.permutation(n_train)
-                batches = _iris_batches(xa_all, Y_all, batch_size, order)
+            batches = fixed if orders is None else _iris_batches(xa_all, Y_all, batch_size, orders[epoch])
             total = 0.0
             for xa, xaT, Y, scale in batches:
                 lb, gW = _loss_grad(xa, xaT, Y, scale, W)
